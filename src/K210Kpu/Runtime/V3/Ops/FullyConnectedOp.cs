@@ -19,6 +19,10 @@ internal sealed class FullyConnectedOp(int index, long bodyOffset, long input, l
 
     public override int OutputBytes => outChannels * 4;
 
+    public override long InputStart => input;
+
+    public override long InputElements => inChannels;
+
     public override int[]? OwnOutputShape => [1, outChannels, 1, 1];
 
     public override long Macs => (long)inChannels * outChannels;

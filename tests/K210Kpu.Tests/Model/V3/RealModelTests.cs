@@ -33,7 +33,6 @@ public class RealModelTests
     [InlineData("canmv_head_yolo2_320x256_v3")]   // 8 trailing bytes
     [InlineData("nncase_voc20_yolo2_v3")]         // last body declared 4 bytes past the end; ends in CHANNELWISE_DEQUANTIZE
     [InlineData("canmv_face_attribute_v3")]
-    [InlineData("canmv_lp_recog_208x64_v3")]
     [InlineData("maixpy_fans_mask_yolo2_v3")]     // QUANTIZED_MAX_POOL2D and K210_UPLOAD
     public void SharedModelsWithoutGoldens_LoadAndRun(string stem)
     {

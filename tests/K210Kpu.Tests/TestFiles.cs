@@ -1,6 +1,9 @@
 namespace K210Kpu.Tests;
 
-/// <summary>Finds the shared test material (../shared relative to the repository root, the folder holding K210Kpu.slnx).</summary>
+/// <summary>
+/// Finds the shared test material: ../shared relative to the repository root (the folder holding K210Kpu.slnx),
+/// or the folder named by the K210KPU_SHARED environment variable when set (for checkouts that live elsewhere).
+/// </summary>
 internal static class TestFiles
 {
     private static readonly Lazy<string?> SharedDirectory = new(FindShared);
@@ -18,6 +21,12 @@ internal static class TestFiles
 
     private static string? FindShared()
     {
+        string? overridden = Environment.GetEnvironmentVariable("K210KPU_SHARED");
+        if (!string.IsNullOrEmpty(overridden))
+        {
+            return Directory.Exists(overridden) ? Path.GetFullPath(overridden) : null;
+        }
+
         for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
             if (File.Exists(Path.Combine(d.FullName, "K210Kpu.slnx")))

@@ -11,6 +11,7 @@ internal static class Program
         {
             InfoCommand.Create(),
             RunCommand.Create(),
+            BenchCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);
         return root.Parse(args).Invoke();

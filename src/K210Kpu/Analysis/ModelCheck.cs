@@ -187,6 +187,11 @@ public static class ModelCheck
         long mainMemory = format is KModelFormat.V3 or KModelFormat.V4 && bytes.Length >= 24 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes[20..]) : 0;
         long needed = fileBytes + mainMemory;
         long budget = format is null ? 0 : HeapFinding(findings, needed, fileBytes, mainMemory, format.Value, options);
+        if (format is not null)
+        {
+            ParameterFinding(findings, fileBytes, format.Value, options);
+        }
+
         FlashFindings(findings, fileBytes, options);
         return new ModelCheckResult(options.Firmware, description, fileBytes, null, null, findings, format is null ? 0 : needed, budget);
     }

@@ -1,41 +1,109 @@
 namespace K210Kpu.Tests;
 
 /// <summary>
-/// Finds the shared test material: ../shared relative to the repository root (the folder holding K210Kpu.slnx),
-/// or the folder named by the K210KPU_SHARED environment variable when set (for checkouts that live elsewhere).
+/// Where test data lives: tests/Data (vendored, always present) and the shared corpus, found as ../shared relative to
+/// the repository root (the directory holding K210Kpu.slnx), or at $K210KPU_SHARED when that is set.
 /// </summary>
 internal static class TestFiles
 {
-    private static readonly Lazy<string?> SharedDirectory = new(FindShared);
+    public const string SharedMissing = "../shared (models and goldens) is not present next to the repository; set K210KPU_SHARED to use it elsewhere";
 
-    /// <summary>The shared folder, or null when it is absent.</summary>
-    public static string? Shared => SharedDirectory.Value;
+    public static string RepoRoot { get; } = FindRoot();
 
-    /// <summary>Full path of a model in ../shared/models, or null when absent.</summary>
-    public static string? Model(string fileName) => Existing(Shared is null ? null : Path.Combine(Shared, "models", fileName));
+    public static string? SharedDir { get; } = FindShared();
 
-    /// <summary>Full path of a file under ../shared, or null when absent.</summary>
-    public static string? SharedFile(string relativePath) => Existing(Shared is null ? null : Path.Combine(Shared, relativePath));
+    public static string DataDir => Path.Combine(RepoRoot, "tests", "Data");
 
-    private static string? Existing(string? path) => path is not null && File.Exists(path) ? path : null;
+    /// <summary>A model by file stem: tests/Data/models first, then the shared corpus; null when neither has it.</summary>
+    public static string? Model(string stem)
+    {
+        string vendored = Path.Combine(DataDir, "models", stem + ".kmodel");
+        if (File.Exists(vendored))
+        {
+            return vendored;
+        }
+
+        string? shared = SharedDir is null ? null : Path.Combine(SharedDir, "models", stem + ".kmodel");
+        return shared is not null && File.Exists(shared) ? shared : null;
+    }
+
+    /// <summary>A shared model that must exist (use in shared-only tests).</summary>
+    public static string SharedModel(string stem) => Path.Combine(SharedDir ?? throw new InvalidOperationException(SharedMissing), "models", stem + ".kmodel");
+
+    /// <summary>Golden cases under <paramref name="goldenRoot"/> whose model stem satisfies <paramref name="modelFilter"/>: (model, case, directory).</summary>
+    public static IEnumerable<(string Model, string Case, string Dir)> Cases(string? goldenRoot, Func<string, bool> modelFilter)
+    {
+        if (goldenRoot is null || !Directory.Exists(goldenRoot))
+        {
+            yield break;
+        }
+
+        foreach (string modelDir in Directory.GetDirectories(goldenRoot).Order(StringComparer.Ordinal))
+        {
+            string model = Path.GetFileName(modelDir);
+            if (!modelFilter(model))
+            {
+                continue;
+            }
+
+            foreach (string caseDir in Directory.GetDirectories(modelDir).Order(StringComparer.Ordinal))
+            {
+                if (File.Exists(Path.Combine(caseDir, "input.bin")))
+                {
+                    yield return (model, Path.GetFileName(caseDir), caseDir);
+                }
+            }
+        }
+    }
+
+    public static string VendoredGolden => Path.Combine(DataDir, "golden");
+
+    public static string? SharedGolden => SharedDir is null ? null : Path.Combine(SharedDir, "golden");
+
+    private static string FindRoot()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "K210Kpu.slnx")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return dir ?? throw new InvalidOperationException("K210Kpu.slnx not found above " + AppContext.BaseDirectory);
+    }
 
     private static string? FindShared()
     {
-        string? overridden = Environment.GetEnvironmentVariable("K210KPU_SHARED");
-        if (!string.IsNullOrEmpty(overridden))
+        string? env = Environment.GetEnvironmentVariable("K210KPU_SHARED");
+        if (!string.IsNullOrEmpty(env) && Directory.Exists(env))
         {
-            return Directory.Exists(overridden) ? Path.GetFullPath(overridden) : null;
+            return Path.GetFullPath(env);
         }
 
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "K210Kpu.slnx")))
-            {
-                string shared = Path.GetFullPath(Path.Combine(d.FullName, "..", "shared"));
-                return Directory.Exists(shared) ? shared : null;
-            }
-        }
+        string candidate = Path.GetFullPath(Path.Combine(FindRoot(), "..", "shared"));
+        return Directory.Exists(Path.Combine(candidate, "golden")) ? candidate : null;
+    }
+}
 
-        return null;
+/// <summary>A fact that needs the shared corpus: skipped, with a reason, when it is absent.</summary>
+public sealed class SharedFactAttribute : FactAttribute
+{
+    public SharedFactAttribute()
+    {
+        if (TestFiles.SharedDir is null)
+        {
+            Skip = TestFiles.SharedMissing;
+        }
+    }
+}
+
+/// <summary>A theory that needs the shared corpus: skipped, with a reason, when it is absent.</summary>
+public sealed class SharedTheoryAttribute : TheoryAttribute
+{
+    public SharedTheoryAttribute()
+    {
+        if (TestFiles.SharedDir is null)
+        {
+            Skip = TestFiles.SharedMissing;
+        }
     }
 }

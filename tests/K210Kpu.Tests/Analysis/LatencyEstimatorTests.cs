@@ -197,10 +197,10 @@ public class LatencyEstimatorTests
         Assert.Equal(e.ModelMilliseconds * 1.15, e.HighMilliseconds, 9);
     }
 
-    [RealModelFact("maixpy_face_yolo2_v3.kmodel")]
+    [RealModelFact("maixpy_face_yolo2_v3")]
     public void Estimate_RealFaceModel_WithinStatedErrorOfPublished()
     {
-        KModel m = KModel.Load(TestFiles.Model("maixpy_face_yolo2_v3.kmodel")!);
+        KModel m = KModel.Load(TestFiles.Model("maixpy_face_yolo2_v3")!);
         LatencyEstimate e = LatencyEstimator.Estimate(m);
 
         // 12.732 ms per-layer sum at 400 MHz (kendryte/nncase#77); the estimate must be within its stated ±15 %.
@@ -216,10 +216,10 @@ public class LatencyEstimatorTests
         }
     }
 
-    [RealModelFact("maixpy_mbnet75_imagenet_v3.kmodel")]
+    [RealModelFact("maixpy_mbnet75_imagenet_v3")]
     public void Estimate_RealMbnet75_WithinStatedErrorOfPublished()
     {
-        KModel m = KModel.Load(TestFiles.Model("maixpy_mbnet75_imagenet_v3.kmodel")!);
+        KModel m = KModel.Load(TestFiles.Model("maixpy_mbnet75_imagenet_v3")!);
         LatencyEstimate e = LatencyEstimator.Estimate(m);
 
         // Published: 37 ms (Sipeed BBS 1790) and 40 ms (BBS 1811); the estimate (39.4 ms in k210-timing §5) must be within ±15 % of that range.

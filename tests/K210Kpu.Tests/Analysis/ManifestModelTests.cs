@@ -22,7 +22,7 @@ public class ManifestModelTests(ITestOutputHelper output)
 
     private static List<LayerDescriptor> KpuLayers(string file)
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(TestFiles.SharedFile("models/manifest.json")!));
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestFiles.SharedDir!, "models", "manifest.json")));
         JsonElement entry = doc.RootElement.EnumerateArray().Single(e => e.GetProperty("file").GetString() == file);
         var layers = new List<LayerDescriptor>();
         int i = 0;
@@ -45,7 +45,7 @@ public class ManifestModelTests(ITestOutputHelper output)
     [SharedFact]
     public void Mbnet75FromManifest_WithinStatedErrorOfPublished()
     {
-        List<LayerDescriptor> convs = KpuLayers("maixpy_mbnet75_imagenet_v3.kmodel");
+        List<LayerDescriptor> convs = KpuLayers("maixpy_mbnet75_imagenet_v3");
         Assert.Equal(28, convs.Count);
 
         // Layer sequence (manifest): 27 convs, DEQUANTIZE, GAP, QUANTIZE, K210_ADD_PADDING, conv 768→1000 on 4×4, K210_REMOVE_PADDING, DEQUANTIZE, SOFTMAX.
@@ -72,7 +72,7 @@ public class ManifestModelTests(ITestOutputHelper output)
     [SharedFact]
     public void FaceFromManifest_WithinTwoPercentOfPublished()
     {
-        List<LayerDescriptor> layers = KpuLayers("maixpy_face_yolo2_v3.kmodel");
+        List<LayerDescriptor> layers = KpuLayers("maixpy_face_yolo2_v3");
         layers[^1] = WithMainOutput(layers[^1]);
         layers.Add(SyntheticModel.Cpu(23, 12, "Dequantize", 9000 * 4));
         LatencyEstimate e = LatencyEstimator.Estimate(SyntheticModel.Build(layers));

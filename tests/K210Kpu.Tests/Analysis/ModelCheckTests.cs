@@ -244,32 +244,32 @@ public class ModelCheckTests
     [SharedFact]
     public void Check_RealV5File_WillFail()
     {
-        ModelCheckResult r = ModelCheck.CheckFile(TestFiles.Model("nncase_yolox_nano_224_v5.kmodel")!);
+        ModelCheckResult r = ModelCheck.CheckFile(TestFiles.Model("nncase_yolox_nano_224_v5")!);
         Assert.Equal(CheckVerdict.WillFail, r.Verdict);
         Assert.Contains(r.Findings, f => f.Code == "format" && f.Message.Contains("V5", StringComparison.Ordinal));
     }
 
-    [RealModelFact("maixpy_face_yolo2_v3.kmodel")]
+    [RealModelFact("maixpy_face_yolo2_v3")]
     public void Check_RealFaceModelAt0x300000_IsOkOnMaixPy()
     {
-        ModelCheckResult r = ModelCheck.CheckFile(TestFiles.Model("maixpy_face_yolo2_v3.kmodel")!, new ModelCheckOptions { FlashOffset = 0x300000 });
+        ModelCheckResult r = ModelCheck.CheckFile(TestFiles.Model("maixpy_face_yolo2_v3")!, new ModelCheckOptions { FlashOffset = 0x300000 });
         Assert.True(r.Verdict == CheckVerdict.Ok, string.Join("\n", r.Findings));
     }
 
-    [RealModelFact("maixpy_mbnet75_imagenet_v3.kmodel")]
+    [RealModelFact("maixpy_mbnet75_imagenet_v3")]
     public void Check_RealMbnet75_WarnsOnMaixPyHeap_OkOnSdk()
     {
-        string path = TestFiles.Model("maixpy_mbnet75_imagenet_v3.kmodel")!;
+        string path = TestFiles.Model("maixpy_mbnet75_imagenet_v3")!;
         ModelCheckResult maixPy = ModelCheck.CheckFile(path);
         Assert.Equal(CheckVerdict.Warning, Assert.Single(maixPy.Findings, f => f.Code == "heap").Verdict);
         ModelCheckResult sdk = ModelCheck.CheckFile(path, new ModelCheckOptions { Firmware = TargetFirmware.Sdk });
         Assert.True(sdk.Verdict == CheckVerdict.Ok, string.Join("\n", sdk.Findings));
     }
 
-    [RealModelFact("nncase_voc20_yolo2_v4.kmodel")]
+    [RealModelFact("nncase_voc20_yolo2_v4")]
     public void Check_RealV4Model_WillFailOnDefaultMaixPy()
     {
-        ModelCheckResult r = ModelCheck.CheckFile(TestFiles.Model("nncase_voc20_yolo2_v4.kmodel")!);
+        ModelCheckResult r = ModelCheck.CheckFile(TestFiles.Model("nncase_voc20_yolo2_v4")!);
         Assert.Equal(CheckVerdict.WillFail, Assert.Single(r.Findings, f => f.Code == "format").Verdict);
     }
 }

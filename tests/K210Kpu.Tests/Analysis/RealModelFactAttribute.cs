@@ -6,12 +6,12 @@ namespace K210Kpu.Tests.Analysis;
 /// </summary>
 internal sealed class RealModelFactAttribute : FactAttribute
 {
-    public RealModelFactAttribute(string fileName)
+    public RealModelFactAttribute(string stem)
     {
-        string? path = TestFiles.Model(fileName);
+        string? path = TestFiles.Model(stem);
         if (path is null)
         {
-            Skip = $"../shared/models/{fileName} is not present";
+            Skip = $"model {stem}.kmodel is not present (tests/Data/models or ../shared/models)";
             return;
         }
 
@@ -21,7 +21,7 @@ internal sealed class RealModelFactAttribute : FactAttribute
         }
         catch (KModelVersionException ex) when (ex.Message.Contains("not implemented", StringComparison.Ordinal))
         {
-            Skip = $"{fileName}: this build has no reader for {ex.DetectedFormat} yet";
+            Skip = $"{stem}: this build has no reader for {ex.DetectedFormat} yet";
         }
     }
 }

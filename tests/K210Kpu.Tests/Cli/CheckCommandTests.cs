@@ -9,7 +9,7 @@ public class CheckCommandTests
     [Fact]
     public void Check_V3WithLayerTheSdkAbortsOn_Exits5AndNamesIt()
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("k210kpu-check-").FullName, "bad.kmodel");
+        string path = Path.Combine(Directory.CreateTempSubdirectory("k210kpu-check-").FullName, "bad");
         try
         {
             File.WriteAllBytes(path, V3Bytes.Build(64, [(16, 16)], V3Bytes.FullyConnected(0, 4), V3Bytes.FloatMaxPool(4, 16)));
@@ -27,7 +27,7 @@ public class CheckCommandTests
     [Fact]
     public void Check_Json_HasVerdictAndFindings()
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("k210kpu-check-").FullName, "bad.kmodel");
+        string path = Path.Combine(Directory.CreateTempSubdirectory("k210kpu-check-").FullName, "bad");
         try
         {
             File.WriteAllBytes(path, V3Bytes.Build(64, [(16, 16)], V3Bytes.Softmax(0, 16, 4)));
@@ -46,7 +46,7 @@ public class CheckCommandTests
 
     [Fact]
     public void Check_MissingFile_IsAUsageError() =>
-        Assert.Equal(1, KpuProcess.Run("check", "/nonexistent/model.kmodel").ExitCode);
+        Assert.Equal(1, KpuProcess.Run("check", "/nonexistent/model").ExitCode);
 
     [Fact]
     public void Check_UnknownFirmware_IsAUsageError()
@@ -74,7 +74,7 @@ public class CheckCommandTests
     [SharedFact]
     public void Check_RealV5File_Exits5()
     {
-        KpuProcess.Result r = KpuProcess.Run("check", TestFiles.Model("nncase_yolox_nano_224_v5.kmodel")!);
+        KpuProcess.Result r = KpuProcess.Run("check", TestFiles.Model("nncase_yolox_nano_224_v5")!);
         Assert.Equal(5, r.ExitCode);
         Assert.Contains("V5", r.StdOut, StringComparison.Ordinal);
     }

@@ -45,7 +45,7 @@ public class ManifestModelTests(ITestOutputHelper output)
     [SharedFact]
     public void Mbnet75FromManifest_WithinStatedErrorOfPublished()
     {
-        List<LayerDescriptor> convs = KpuLayers("maixpy_mbnet75_imagenet_v3");
+        List<LayerDescriptor> convs = KpuLayers("maixpy_mbnet75_imagenet_v3.kmodel");
         Assert.Equal(28, convs.Count);
 
         // Layer sequence (manifest): 27 convs, DEQUANTIZE, GAP, QUANTIZE, K210_ADD_PADDING, conv 768→1000 on 4×4, K210_REMOVE_PADDING, DEQUANTIZE, SOFTMAX.
@@ -72,7 +72,7 @@ public class ManifestModelTests(ITestOutputHelper output)
     [SharedFact]
     public void FaceFromManifest_WithinTwoPercentOfPublished()
     {
-        List<LayerDescriptor> layers = KpuLayers("maixpy_face_yolo2_v3");
+        List<LayerDescriptor> layers = KpuLayers("maixpy_face_yolo2_v3.kmodel");
         layers[^1] = WithMainOutput(layers[^1]);
         layers.Add(SyntheticModel.Cpu(23, 12, "Dequantize", 9000 * 4));
         LatencyEstimate e = LatencyEstimator.Estimate(SyntheticModel.Build(layers));

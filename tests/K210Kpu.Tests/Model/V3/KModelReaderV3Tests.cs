@@ -64,6 +64,16 @@ public class KModelReaderV3Tests
         Assert.Contains("Dequantize", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(18u, new uint[] { 0, 16, 0xFFFFFFFF, 0xFFFFFFFF, 0 })]        // FC whose weight count overflows 64 bits
+    [InlineData(5u, new uint[] { 0, 16, 0xFFFFFFFF, 0xFFFFFFFF })]            // GAP whose input size overflows
+    [InlineData(24u, new uint[] { 0, 16, 1, 0xFFFFFFFF, 0, 0 })]              // channelwise dequantize with a huge channel
+    public void Load_HugeCounts_ThrowKModelExceptions(uint type, uint[] fields)
+    {
+        byte[] model = Fc().Layer(type, 0, fields.Cast<object>().ToArray()).Build();
+        Assert.ThrowsAny<KModelException>(() => KModel.Load(model));
+    }
+
     [Fact]
     public void Load_FirstLayerNotConvOrFc_ThrowsValidation()
     {

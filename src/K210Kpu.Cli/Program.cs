@@ -1,10 +1,19 @@
+using System.CommandLine;
+using K210Kpu.Cli.Commands;
+
 namespace K210Kpu.Cli;
 
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        Console.Error.WriteLine("kpu: commands land with the CLI work");
-        return 1;
+        var root = new RootCommand("kpu: run Kendryte K210 models (kmodel V3, V4, legacy) bit-exactly on an emulated KPU")
+        {
+            InfoCommand.Create(),
+            RunCommand.Create(),
+            BenchCommand.Create(),
+        };
+        root.Options.Add(CommandRunner.Verbose);
+        return root.Parse(args).Invoke();
     }
 }

@@ -1,59 +1,109 @@
 namespace K210Kpu.Tests;
 
 /// <summary>
-/// Locates test data: the repository root (the directory holding K210Kpu.slnx), tests/Data inside it, and the shared
-/// material at ../shared next to the repository (absent on machines without it: tests needing it are skipped).
+/// Where test data lives: tests/Data (vendored, always present) and the shared corpus, found as ../shared relative to
+/// the repository root (the directory holding K210Kpu.slnx), or at $K210KPU_SHARED when that is set.
 /// </summary>
-public static class TestFiles
+internal static class TestFiles
 {
-    private static readonly Lazy<string> Root = new(FindRoot);
+    public const string SharedMissing = "../shared (models and goldens) is not present next to the repository; set K210KPU_SHARED to use it elsewhere";
 
-    /// <summary>The repository root.</summary>
-    public static string RepoRoot => Root.Value;
+    public static string RepoRoot { get; } = FindRoot();
 
-    /// <summary>tests/Data.</summary>
+    public static string? SharedDir { get; } = FindShared();
+
     public static string DataDir => Path.Combine(RepoRoot, "tests", "Data");
 
-    /// <summary>
-    /// ../shared relative to the repository root, or null when it does not exist. A checkout elsewhere (e.g. a git
-    /// worktree) can point at it with the environment variable K210KPU_SHARED.
-    /// </summary>
-    public static string? SharedDir
+    /// <summary>A model by file stem: tests/Data/models first, then the shared corpus; null when neither has it.</summary>
+    public static string? Model(string stem)
     {
-        get
+        string vendored = Path.Combine(DataDir, "models", stem + ".kmodel");
+        if (File.Exists(vendored))
         {
-            string dir = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
-            if (Directory.Exists(dir))
+            return vendored;
+        }
+
+        string? shared = SharedDir is null ? null : Path.Combine(SharedDir, "models", stem + ".kmodel");
+        return shared is not null && File.Exists(shared) ? shared : null;
+    }
+
+    /// <summary>A shared model that must exist (use in shared-only tests).</summary>
+    public static string SharedModel(string stem) => Path.Combine(SharedDir ?? throw new InvalidOperationException(SharedMissing), "models", stem + ".kmodel");
+
+    /// <summary>Golden cases under <paramref name="goldenRoot"/> whose model stem satisfies <paramref name="modelFilter"/>: (model, case, directory).</summary>
+    public static IEnumerable<(string Model, string Case, string Dir)> Cases(string? goldenRoot, Func<string, bool> modelFilter)
+    {
+        if (goldenRoot is null || !Directory.Exists(goldenRoot))
+        {
+            yield break;
+        }
+
+        foreach (string modelDir in Directory.GetDirectories(goldenRoot).Order(StringComparer.Ordinal))
+        {
+            string model = Path.GetFileName(modelDir);
+            if (!modelFilter(model))
             {
-                return dir;
+                continue;
             }
 
-            string? env = Environment.GetEnvironmentVariable("K210KPU_SHARED");
-            return !string.IsNullOrEmpty(env) && Directory.Exists(env) ? Path.GetFullPath(env) : null;
+            foreach (string caseDir in Directory.GetDirectories(modelDir).Order(StringComparer.Ordinal))
+            {
+                if (File.Exists(Path.Combine(caseDir, "input.bin")))
+                {
+                    yield return (model, Path.GetFileName(caseDir), caseDir);
+                }
+            }
         }
     }
 
-    /// <summary>Why shared-material tests are skipped, or null when ../shared is present.</summary>
-    public static string? SharedSkipReason =>
-        SharedDir is null ? $"../shared (models and goldens) not found next to {RepoRoot}" : null;
+    public static string VendoredGolden => Path.Combine(DataDir, "golden");
 
-    /// <summary>Path of a file under ../shared (call only when <see cref="SharedDir"/> is not null).</summary>
-    public static string Shared(params string[] parts) =>
-        Path.Combine([SharedDir ?? throw new InvalidOperationException(SharedSkipReason), .. parts]);
+    public static string? SharedGolden => SharedDir is null ? null : Path.Combine(SharedDir, "golden");
 
     private static string FindRoot()
     {
         string? dir = AppContext.BaseDirectory;
-        while (dir is not null)
+        while (dir is not null && !File.Exists(Path.Combine(dir, "K210Kpu.slnx")))
         {
-            if (File.Exists(Path.Combine(dir, "K210Kpu.slnx")))
-            {
-                return dir;
-            }
-
             dir = Path.GetDirectoryName(dir);
         }
 
-        throw new InvalidOperationException("K210Kpu.slnx not found above " + AppContext.BaseDirectory);
+        return dir ?? throw new InvalidOperationException("K210Kpu.slnx not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string? FindShared()
+    {
+        string? env = Environment.GetEnvironmentVariable("K210KPU_SHARED");
+        if (!string.IsNullOrEmpty(env) && Directory.Exists(env))
+        {
+            return Path.GetFullPath(env);
+        }
+
+        string candidate = Path.GetFullPath(Path.Combine(FindRoot(), "..", "shared"));
+        return Directory.Exists(Path.Combine(candidate, "golden")) ? candidate : null;
+    }
+}
+
+/// <summary>A fact that needs the shared corpus: skipped, with a reason, when it is absent.</summary>
+public sealed class SharedFactAttribute : FactAttribute
+{
+    public SharedFactAttribute()
+    {
+        if (TestFiles.SharedDir is null)
+        {
+            Skip = TestFiles.SharedMissing;
+        }
+    }
+}
+
+/// <summary>A theory that needs the shared corpus: skipped, with a reason, when it is absent.</summary>
+public sealed class SharedTheoryAttribute : TheoryAttribute
+{
+    public SharedTheoryAttribute()
+    {
+        if (TestFiles.SharedDir is null)
+        {
+            Skip = TestFiles.SharedMissing;
+        }
     }
 }

@@ -99,7 +99,7 @@ public class V4GoldenFedKpuTests
             if (program.Nodes[i] is KpuConv2DNode kpu)
             {
                 byte[] golden = File.ReadAllBytes(Path.Combine(c.Dir, c.NodeFiles[i]));
-                Hardware.KpuLayerArgument a = kpu.Layer.Arguments;
+                K210Kpu.Hardware.KpuLayerArgument a = kpu.Layer.Arguments;
                 ex.Kpu.Upload(golden, a.ImageDstAddr, a.OutputWidth, a.OutputHeight, a.OutputChannels, kpu.Layer.Batches);
                 if (kpu.Output.Size != 0)
                 {

@@ -2,55 +2,49 @@ using System.Runtime.InteropServices;
 
 namespace K210Kpu.Tests.V4;
 
+/// <summary>Every V4 golden case: outputs byte-exact in reference mode, within the golden README's rule in device mode, every node dump equal.</summary>
 public class V4GoldenTests
 {
-    /// <summary>The V4 golden cases without KPU nodes.</summary>
-    public static TheoryData<string, string> CpuCases => new()
-    {
-        { "nncase_iris_v4", "fixed_iris_setosa" },
-        { "nncase_iris_v4", "fixed_iris_readme" },
-    };
+    public static TheoryData<string, string> VendoredCases() => V4GoldenCase.Cases(TestFiles.VendoredGolden);
 
-    /// <summary>The V4 golden cases with KPU nodes.</summary>
-    public static TheoryData<string, string> KpuCases => new()
+    public static TheoryData<string, string> SharedCases() => V4GoldenCase.Cases(TestFiles.SharedGolden);
+
+    public static TheoryData<string, string> SharedNodeCases() => V4GoldenCase.Cases(TestFiles.SharedGolden, withNodesOnly: true);
+
+    [Theory]
+    [MemberData(nameof(VendoredCases))]
+    public void Vendored_ReferenceMode_MatchesGoldenByteForByte(string model, string name)
     {
-        { "canmv_face_detect_320x240_v4", "astronaut" },
-        { "canmv_face_detect_320x240_v4", "image" },
-        { "canmv_mnist_112_v4", "image" },
-        { "canmv_mobilenet025_features_v4", "image" },
-        { "maixpy_asr_v4", "ramp" },
-        { "nncase_ulffd_landmark_v4", "image" },
-        { "nncase_ulffd_ultra_face_v4", "image" },
-        { "nncase_voc20_yolo2_v4", "image" },
-    };
+        if (model != "none")
+        {
+            ReferenceMode(V4GoldenCase.Vendored(model, name));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VendoredCases))]
+    public void Vendored_DeviceMode_MatchesDevlike(string model, string name)
+    {
+        if (model != "none")
+        {
+            DeviceMode(V4GoldenCase.Vendored(model, name));
+        }
+    }
 
     [SharedTheory]
-    [MemberData(nameof(CpuCases))]
-    public void Run_ReferenceMode_CpuModel_MatchesGoldenByteForByte(string model, string name) => ReferenceMode(model, name);
-
-    [KpuTheory]
-    [MemberData(nameof(KpuCases))]
-    public void Run_ReferenceMode_KpuModel_MatchesGoldenByteForByte(string model, string name) => ReferenceMode(model, name);
+    [MemberData(nameof(SharedCases))]
+    public void Shared_ReferenceMode_MatchesGoldenByteForByte(string model, string name) => ReferenceMode(new V4GoldenCase(model, name));
 
     [SharedTheory]
-    [MemberData(nameof(CpuCases))]
-    public void Run_CpuModel_EveryNode_MatchesGoldenNodeDumps(string model, string name) => EveryNode(model, name);
-
-    [KpuTheory]
-    [MemberData(nameof(KpuCases))]
-    public void Run_KpuModel_EveryNode_MatchesGoldenNodeDumps(string model, string name) => EveryNode(model, name);
+    [MemberData(nameof(SharedCases))]
+    public void Shared_DeviceMode_MatchesDevlike(string model, string name) => DeviceMode(new V4GoldenCase(model, name));
 
     [SharedTheory]
-    [MemberData(nameof(CpuCases))]
-    public void Run_DeviceMode_CpuModel_MatchesDevlikeGolden(string model, string name) => DeviceMode(model, name);
+    [MemberData(nameof(SharedNodeCases))]
+    public void Shared_EveryNode_MatchesGoldenNodeDumps(string model, string name) => EveryNode(new V4GoldenCase(model, name));
 
-    [KpuTheory]
-    [MemberData(nameof(KpuCases))]
-    public void Run_DeviceMode_KpuModel_MatchesDevlikeGolden(string model, string name) => DeviceMode(model, name);
-
-    private static void ReferenceMode(string model, string name)
+    private static void ReferenceMode(V4GoldenCase c)
     {
-        var c = new V4GoldenCase(model, name);
         using var interp = new Interpreter(KModel.Load(c.ModelPath));
         interp.SetInput(0, c.Input);
         interp.Run();
@@ -60,14 +54,8 @@ public class V4GoldenTests
         }
     }
 
-    private static void EveryNode(string model, string name)
+    private static void EveryNode(V4GoldenCase c)
     {
-        var c = new V4GoldenCase(model, name);
-        if (!c.HasNodes)
-        {
-            return;
-        }
-
         KModel m = KModel.Load(c.ModelPath);
         Assert.Equal(c.NodeNames.Length, m.Layers.Count);
         using var interp = new Interpreter(m);
@@ -90,9 +78,8 @@ public class V4GoldenTests
         Assert.Null(failure);
     }
 
-    private static void DeviceMode(string model, string name)
+    private static void DeviceMode(V4GoldenCase c)
     {
-        var c = new V4GoldenCase(model, name);
         using var interp = new Interpreter(KModel.Load(c.ModelPath), new RunOptions { Mode = ArithmeticMode.Device });
         interp.SetInput(0, c.Input);
         interp.Run();

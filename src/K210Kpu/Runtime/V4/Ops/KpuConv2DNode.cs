@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using K210Kpu.Hardware;
 using K210Kpu.Kernels;
 using K210Kpu.Model;
@@ -15,8 +14,6 @@ namespace K210Kpu.Runtime.V4.Ops;
 /// </summary>
 internal sealed class KpuConv2DNode : V4Node
 {
-    private const int ActivationTableBytes = 144;
-
     private readonly V4MemoryRange _mainOutput;
     private readonly KpuConvLayer _layer;
 
@@ -42,52 +39,23 @@ internal sealed class KpuConv2DNode : V4Node
         V4MemoryRange mainOutput = ctx.ReadRange(ref r, "main_mem_output");
         int batches = r.ReadInt32("batches");
         r.ReadInt32("reserved0");
+        long registerOffset = r.FileOffset;
         var args = new KpuLayerArgument(r.ReadBytes(KpuLayerArgument.SizeBytes, "layer registers"));
         ctx.CheckRange(batches, 1, 1024, "batches");
-        if (args.KernelType > 1)
-        {
-            ctx.Fail($"kernel_type {args.KernelType} is neither 0 (1x1) nor 1 (3x3)");
-        }
-
-        int stride = args.PoolType switch
-        {
-            0 or 8 or 9 => 1,
-            1 or 2 or 5 or 6 => 2,
-            3 or 4 or 7 => 4,
-            _ => 0,
-        };
-        if (stride == 0)
-        {
-            ctx.Fail($"pool_type {args.PoolType} is not a KPU pool type (0..9)");
-        }
-
-        if (args.InputWidth / stride != args.OutputWidth || args.InputHeight / stride != args.OutputHeight)
-        {
-            ctx.Fail($"output {args.OutputWidth}x{args.OutputHeight} does not match input {args.InputWidth}x{args.InputHeight} pooled by pool_type {args.PoolType}");
-        }
-
-        if (args.DepthWiseLayer && args.InputChannels != args.OutputChannels)
-        {
-            ctx.Fail($"depthwise layer with {args.InputChannels} input and {args.OutputChannels} output channels");
-        }
+        KpuConvValidator.Validate(args, batches, ctx.Index, ctx.Name, registerOffset);
 
         int oc = args.OutputChannels;
-        int k = args.KernelSize;
 
         // The three register "address" fields hold, in the file, the padding bytes to skip before each block.
         r.Skip(args.BwsxBaseAddr, "batch-norm padding (bwsx_base_addr)");
-        ReadOnlySpan<byte> bnBytes = r.ReadBytes(oc * 8, "batch-norm table");
-        var batchNorm = new KpuBatchNorm[oc];
-        for (int i = 0; i < oc; i++)
-        {
-            batchNorm[i] = KpuBatchNorm.FromWord(BinaryPrimitives.ReadUInt64LittleEndian(bnBytes.Slice(i * 8, 8)));
-        }
+        KpuBatchNorm[] batchNorm = KpuTables.ReadBatchNorm(r.ReadBytes(oc * KpuTables.BatchNormBytes, "batch-norm table"), oc);
 
         r.Skip(args.ActiveAddr, "activation padding (active_addr)");
-        KpuActivationSegment[] activation = DecodeActivation(r.ReadBytes(ActivationTableBytes, "activation table"));
+        long activationOffset = r.FileOffset;
+        KpuActivationSegment[] activation = KpuTables.ReadActivation(r.ReadBytes(KpuTables.ActivationTableBytes, "activation table"));
+        KpuConvValidator.ValidateActivation(activation, ctx.Index, ctx.Name, activationOffset);
         r.Skip(args.ParaStartAddr, "weights padding (para_start_addr)");
-        long weightCount = args.DepthWiseLayer ? (long)oc * k * k : (long)args.InputChannels * oc * k * k;
-        ReadOnlyMemory<byte> weights = ctx.ReadMemory(ref r, weightCount, "weights");
+        ReadOnlyMemory<byte> weights = ctx.ReadMemory(ref r, KpuConvValidator.WeightBytes(args, sixteenBit: false), "weights");
         var n = new KpuConv2DNode(ctx, mainOutput, new KpuConvLayer(args, weights, false, batchNorm, activation, batches));
 
         V4KpuChecks.CheckMap(ctx, (long)args.ImageSrcAddr * KpuRam.RowBytes, n.InShape, "input (image_src_addr)");
@@ -98,26 +66,6 @@ internal sealed class KpuConv2DNode : V4Node
         }
 
         return n;
-    }
-
-    /// <summary>
-    /// <c>kpu_activate_table_t</c> (144 bytes): 16 words <c>shift_number 0:8, y_mul 8:16 (signed), x_start 24:36 (signed)</c>,
-    /// then the 16 <c>result_bias</c> bytes (activate_para_bias0 then bias1).
-    /// </summary>
-    internal static KpuActivationSegment[] DecodeActivation(ReadOnlySpan<byte> table)
-    {
-        var segments = new KpuActivationSegment[16];
-        for (int i = 0; i < 16; i++)
-        {
-            ulong word = BinaryPrimitives.ReadUInt64LittleEndian(table.Slice(i * 8, 8));
-            segments[i] = new KpuActivationSegment(
-                KpuLayerArgument.SignedField(word, 24, 36),
-                KpuLayerArgument.SignedField(word, 8, 16),
-                (int)KpuLayerArgument.Field(word, 0, 8),
-                table[128 + i]);
-        }
-
-        return segments;
     }
 
     public override void Run(V4Executor ex)
@@ -140,21 +88,7 @@ internal sealed class KpuConv2DNode : V4Node
         string main = _mainOutput.Size != 0 ? $", main copy {_mainOutput}" : string.Empty;
         return new LayerDescriptor(Index, OpCode, Name, BodyOffset, BodySize)
         {
-            Kpu = new KpuLayerInfo(
-                a.InputWidth,
-                a.InputHeight,
-                a.OutputWidth,
-                a.OutputHeight,
-                a.InputChannels,
-                a.OutputChannels,
-                a.DepthWiseLayer,
-                a.KernelType,
-                a.PoolType,
-                a.ParaSize,
-                a.PadValue,
-                a.ImageSrcAddr,
-                a.ImageDstAddr,
-                _mainOutput.Size != 0),
+            Kpu = KpuConvValidator.Describe(a, _mainOutput.Size != 0),
             OutputShape = OutShape.ToArray(),
             OutputType = ElementType.UInt8,
             OutputMemory = MemoryKind.Kpu,

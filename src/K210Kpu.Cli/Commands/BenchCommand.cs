@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+
+namespace K210Kpu.Cli.Commands;
+
+/// <summary>
+/// <c>kpu bench MODEL [--frames N] [--threads T] [--scalar] [--json]</c>: warm-up, N timed frames, frames per second,
+/// a per-layer time table sorted by cost, GMAC/s and bytes allocated per frame.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "kmodel file" };
+        var frames = new Option<int>("--frames", "-n") { Description = "Timed frames", DefaultValueFactory = _ => 50 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up frames", DefaultValueFactory = _ => 3 };
+        var threads = new Option<int>("--threads", "-t") { Description = "Worker threads for the fast kernels (0 = all cores)", DefaultValueFactory = _ => 0 };
+        var scalar = new Option<bool>("--scalar") { Description = "Run the scalar specification kernels instead of the fast ones" };
+        var peak = new Option<bool>("--peak") { Description = "Also measure this machine's int16 multiply-add peak (vpmaddwd) for comparison" };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON" };
+        var cmd = new Command("bench", "Measure how fast a model runs on this machine") { model, frames, warmup, threads, scalar, peak, json };
+        cmd.SetAction(p => CommandRunner.Run(p, () => Execute(
+            p.GetValue(model)!, p.GetValue(frames), p.GetValue(warmup), p.GetValue(threads), p.GetValue(scalar), p.GetValue(peak), p.GetValue(json))));
+        return cmd;
+    }
+
+    private static int Execute(string modelPath, int frames, int warmup, int threads, bool scalar, bool measurePeak, bool json)
+    {
+        if (frames < 1 || frames > 1_000_000)
+        {
+            throw CliException.Usage("--frames must be between 1 and 1000000");
+        }
+
+        if (warmup < 0 || warmup > 10_000)
+        {
+            throw CliException.Usage("--warmup must be between 0 and 10000");
+        }
+
+        if (threads < 0 || threads > 1024)
+        {
+            throw CliException.Usage("--threads must be between 0 and 1024");
+        }
+
+        KModel m = CommandRunner.LoadModel(modelPath);
+        using var interp = new Interpreter(m, new RunOptions { ForceScalar = scalar, Threads = threads });
+
+        // A deterministic input: element i = i mod 251 for uint8, small floats for float inputs.
+        byte[] input = new byte[m.Inputs[0].ByteSize];
+        if (m.Inputs[0].ElementType == ElementType.Float32)
+        {
+            Span<float> f = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(input.AsSpan());
+            for (int i = 0; i < f.Length; i++)
+            {
+                f[i] = (i % 17) / 17f;
+            }
+        }
+        else
+        {
+            for (int i = 0; i < input.Length; i++)
+            {
+                input[i] = (byte)(i % 251);
+            }
+        }
+
+        interp.SetInput(0, input);
+        int layers = m.Layers.Count;
+        long[] layerTicks = new long[layers];
+        long last = 0;
+        interp.LayerCompleted = k =>
+        {
+            long now = Stopwatch.GetTimestamp();
+            layerTicks[k] += now - last;
+            last = now;
+        };
+
+        for (int i = 0; i < warmup; i++)
+        {
+            last = Stopwatch.GetTimestamp();
+            interp.Run();
+        }
+
+        Array.Clear(layerTicks);
+        long allocated = 0;
+        long totalTicks = 0;
+        void TimedRuns(Action<int>? progress)
+        {
+            for (int i = 0; i < frames; i++)
+            {
+                long a0 = GC.GetAllocatedBytesForCurrentThread();
+                long t0 = Stopwatch.GetTimestamp();
+                last = t0;
+                interp.Run();
+                totalTicks += Stopwatch.GetTimestamp() - t0;
+                allocated += GC.GetAllocatedBytesForCurrentThread() - a0;
+                progress?.Invoke(i);
+            }
+        }
+
+        if (!json && !Console.IsOutputRedirected)
+        {
+            AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask($"{Path.GetFileName(modelPath)}", maxValue: frames);
+                TimedRuns(_ => task.Increment(1));
+            });
+        }
+        else
+        {
+            TimedRuns(null);
+        }
+
+        double seconds = totalTicks / (double)Stopwatch.Frequency;
+        double fps = frames / seconds;
+        double gmacs = m.TotalMacs * (double)frames / seconds / 1e9;
+        double allocPerFrame = allocated / (double)frames;
+        double? peakGmacs = measurePeak ? PeakMeter.MeasureGMacs(threads == 0 ? Environment.ProcessorCount : threads) : null;
+        var rows = Enumerable.Range(0, layers)
+            .Select(k => (k, l: m.Layers[k], ms: layerTicks[k] * 1000.0 / Stopwatch.Frequency / frames))
+            .OrderByDescending(r => r.ms).ToList();
+        var inv = CultureInfo.InvariantCulture;
+        if (json)
+        {
+            var o = new JsonObject
+            {
+                ["model"] = Path.GetFileName(modelPath),
+                ["frames"] = frames,
+                ["threads"] = threads,
+                ["scalar"] = scalar,
+                ["fps"] = fps,
+                ["ms_per_frame"] = 1000.0 / fps,
+                ["macs_per_frame"] = m.TotalMacs,
+                ["gmac_per_s"] = gmacs,
+                ["allocated_bytes_per_frame"] = allocPerFrame,
+                ["peak_gmac_per_s"] = peakGmacs,
+                ["layers"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+                {
+                    ["index"] = r.k,
+                    ["type"] = r.l.Name,
+                    ["ms"] = r.ms,
+                    ["macs"] = r.l.Macs,
+                }).ToArray()),
+            };
+            Console.Out.WriteLine(o.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return ExitCodes.Ok;
+        }
+
+        Console.Out.WriteLine(string.Create(inv, $"{Path.GetFileName(modelPath)}: {frames} frames, {(scalar ? "scalar" : "fast")} kernels, threads {(threads == 0 ? Environment.ProcessorCount : threads)}"));
+        Console.Out.WriteLine(string.Create(inv, $"  {fps:0.0} fps, {1000.0 / fps:0.000} ms/frame, {m.TotalMacs / 1e6:0.0} MMAC/frame, {gmacs:0.00} GMAC/s, {allocPerFrame:0} B allocated/frame"));
+        if (peakGmacs is { } pk)
+        {
+            Console.Out.WriteLine(string.Create(inv, $"  machine int16 multiply-add peak {pk:0.0} GMAC/s; this model reaches {100 * gmacs / pk:0.0}% of it"));
+        }
+
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"{"layer",5} {"type",-24} {"ms",9} {"share",6} {"GMAC/s",8}");
+        double total = rows.Sum(r => r.ms);
+        foreach (var r in rows)
+        {
+            double g = r.ms > 0 ? r.l.Macs / (r.ms / 1000.0) / 1e9 : 0;
+            Console.Out.WriteLine(string.Create(inv, $"{r.k,5} {r.l.Name,-24} {r.ms,9:0.000} {100 * r.ms / Math.Max(total, 1e-12),5:0.0}% {g,8:0.00}"));
+        }
+
+        return ExitCodes.Ok;
+    }
+}

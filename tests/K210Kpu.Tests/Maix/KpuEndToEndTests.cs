@@ -32,6 +32,33 @@ public class KpuEndToEndTests
         Yolo2DecoderTests.AssertMatchesExample(TestFiles.Shared("golden", "yolo2-examples", "maixpy_face_yolo2_v3.astronaut.t0.5_n0.3.json"), found);
     }
 
+    [SharedFact]
+    public void Kfpkg_File_IsReadInMemory_NothingWrittenBesideIt()
+    {
+        string dir = Directory.CreateTempSubdirectory("k210-kfpkg").FullName;
+        try
+        {
+            string package = Path.Combine(dir, "face.kfpkg");
+            File.Copy(TestFiles.Shared("models", "maixpy_face_model_at_0x300000.kfpkg"), package);
+            var flash = new Flash();
+            flash.WriteKfpkg(package);
+            using KpuTask task = Kpu.Load(flash, 0x300000);
+            Assert.Equal((320, 240, 3), task.InputShape);
+            Assert.Equal(new[] { package }, Directory.GetFileSystemEntries(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [SharedFact]
+    public void Load_LegacyModel_IsRefusedAsTheFirmwareDoes()
+    {
+        var e = Assert.Throws<MaixPyException>(() => Kpu.Load(TestFiles.SharedModel("sdk_face_detect_legacy_v1")));
+        Assert.Equal(KpuErrorCode.KModelVersion, e.Code);
+    }
+
     [Fact]
     public void SensorSnapshot_Rgb565_FeedsThePicturesColours()
     {

@@ -86,6 +86,20 @@ public class KpuEndToEndTests
         Yolo2DecoderTests.AssertMatchesExample(TestFiles.Shared("golden", "yolo2-examples", "sdk_voc20_yolo2_v3.image.t0.5_n0.3.json"), found);
     }
 
+    [V4ReaderFact]
+    public void RunYolo2_V4Model_DecodesItsOutputAsTheRegionLayer()
+    {
+        using KpuTask task = Kpu.Load(TestFiles.SharedModel("nncase_voc20_yolo2_v4"));
+        Assert.Equal((320, 240, 3), task.InputShape);
+        Kpu.InitYolo2(task, 0.5f, 0.3f, 5, Yolo2DecoderTests.VocAnchors);
+        string dir = TestFiles.Shared("golden", "nncase_voc20_yolo2_v4", "image");
+        IReadOnlyList<Detection> found = Kpu.RunYolo2(task, File.ReadAllBytes(Path.Combine(dir, "input.bin")));
+        float[] golden = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(dir, "output_0.bin"))).ToArray();
+        IReadOnlyList<Detection> want = Yolo2Decoder.Decode(golden, 10, 7, 125, 320, 240, task.Yolo2!);
+        Assert.NotEmpty(want);
+        Assert.Equal(want, found);
+    }
+
     [Fact]
     public void NetInfo_FaceModel_MatchesTheWorkedExample()
     {

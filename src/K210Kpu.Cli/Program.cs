@@ -13,6 +13,7 @@ internal static class Program
             RunCommand.Create(),
             BenchCommand.Create(),
             CheckCommand.Create(),
+            ReportCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);
         return root.Parse(args).Invoke();

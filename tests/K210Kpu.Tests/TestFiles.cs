@@ -56,6 +56,12 @@ internal static class TestFiles
         }
     }
 
+    /// <summary>A path inside the shared corpus (the caller checked <see cref="SharedDir"/>, e.g. with <see cref="SharedFactAttribute"/>).</summary>
+    public static string Shared(params string[] parts) => Path.Combine([SharedDir ?? throw new InvalidOperationException(SharedMissing), .. parts]);
+
+    /// <summary>A path inside the repository.</summary>
+    public static string Repo(params string[] parts) => Path.Combine([RepoRoot, .. parts]);
+
     public static string VendoredGolden => Path.Combine(DataDir, "golden");
 
     public static string? SharedGolden => SharedDir is null ? null : Path.Combine(SharedDir, "golden");

@@ -64,7 +64,7 @@ public static class ModelCheck
     public const double SlowCpuShare = 0.25;
 
     /// <summary>The CPU-share warning needs at least this many milliseconds of CPU layers (a tiny model's dequantize is no problem).</summary>
-    public const double SlowCpuTotalMilliseconds = 2.0;
+    public const double SlowCpuTotalMilliseconds = 4.0;
 
     /// <summary>A single CPU layer estimated above this many milliseconds gets a "slow" warning.</summary>
     public const double SlowCpuLayerMilliseconds = 5.0;

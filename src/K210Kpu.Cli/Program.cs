@@ -12,6 +12,8 @@ internal static class Program
             InfoCommand.Create(),
             RunCommand.Create(),
             BenchCommand.Create(),
+            DetectCommand.Create(),
+            FmapCommand.Create(),
             CheckCommand.Create(),
             ReportCommand.Create(),
         };

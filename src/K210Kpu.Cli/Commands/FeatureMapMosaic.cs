@@ -3,10 +3,10 @@ using SkiaSharp;
 namespace K210Kpu.Cli.Commands;
 
 /// <summary>
-/// Renders a layer's dense output (the <c>ReadLayerOutput</c> dump: N×C×H×W, uint8 or float32) as one grayscale PNG
-/// mosaic, one tile per channel, for the report. uint8 maps are shown as stored; float maps are scaled from their
-/// minimum to their maximum. At most <see cref="MaxTiles"/> channels; tiles are shrunk (nearest) or enlarged so the
-/// mosaic stays near <see cref="TargetWidth"/> pixels wide.
+/// Renders a float layer's dense output (the <c>ReadLayerOutput</c> dump: N×C×H×W float32) as one grayscale PNG mosaic,
+/// one tile per channel, scaled from the map's minimum to its maximum, for the report. MaixPy's fmap routine
+/// (<c>Kpu.FmapMosaic</c>) draws uint8 maps only. Also handles uint8 maps (as stored). At most <see cref="MaxTiles"/>
+/// channels; tiles are shrunk (nearest) or enlarged so the mosaic stays near <see cref="TargetWidth"/> pixels wide.
 /// </summary>
 internal static class FeatureMapMosaic
 {
@@ -83,24 +83,5 @@ internal static class FeatureMapMosaic
 
         using SKData data = bmp.Encode(SKEncodedImageFormat.Png, 100);
         return (data.ToArray(), drawn, c);
-    }
-
-    /// <summary>Encodes planar uint8 CHW (1 or 3 planes) as a PNG, for the input preview.</summary>
-    public static byte[] Planar(byte[] chw, int width, int height, int channels)
-    {
-        using var bmp = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        Span<byte> px = bmp.GetPixelSpan();
-        int plane = width * height;
-        for (int i = 0; i < plane; i++)
-        {
-            byte r = chw[i], g = channels == 3 ? chw[plane + i] : r, b = channels == 3 ? chw[(2 * plane) + i] : r;
-            px[i * 4] = r;
-            px[(i * 4) + 1] = g;
-            px[(i * 4) + 2] = b;
-            px[(i * 4) + 3] = 255;
-        }
-
-        using SKData data = bmp.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
     }
 }

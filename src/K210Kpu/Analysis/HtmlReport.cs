@@ -203,7 +203,7 @@ public static class HtmlReport
             return;
         }
 
-        sb.Append("<p class=\"dim\">Each mosaic shows every channel of one layer's output as a grayscale tile (uint8 as stored; float layers scaled to 0–255).</p>\n<div class=\"mosaics\">");
+        sb.Append("<p class=\"dim\">Each mosaic shows the channels of one layer's output as grayscale tiles, in channel order; the caption says how values were mapped to gray.</p>\n<div class=\"mosaics\">");
         foreach (ReportImage fmap in input.FeatureMaps)
         {
             sb.Append("<figure>").Append(Img(fmap)).Append("<figcaption>").Append(E(fmap.Caption)).Append("</figcaption></figure>\n");

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -15,6 +16,11 @@ public sealed partial class Flash
 {
     /// <summary>Size of the flash in bytes (16 MiB).</summary>
     public const int Size = 16 * 1024 * 1024;
+
+    /// <summary>Most files one kfpkg may list (kflash packages hold a firmware and a few models).</summary>
+    public const int MaxKfpkgFiles = 64;
+
+    private const int MaxManifestBytes = 1024 * 1024;
 
     private readonly byte[] _bytes = new byte[Size];
 
@@ -105,9 +111,11 @@ public sealed partial class Flash
     {
         ArgumentNullException.ThrowIfNull(package);
         var pending = new List<(FlashEntry Entry, byte[] Bytes)>();
+        long total = 0;
         try
         {
             using var zip = new ZipArchive(package, ZipArchiveMode.Read, leaveOpen: true);
+            CheckArchiveNames(zip);
             ZipArchiveEntry manifestEntry = zip.GetEntry("flash-list.json")
                 ?? throw Bad("the kfpkg has no flash-list.json");
             string text = ReadText(manifestEntry);
@@ -138,13 +146,29 @@ public sealed partial class Flash
 
                 bool prefix = f.TryGetProperty("sha256Prefix", out JsonElement p) && p.ValueKind == JsonValueKind.True;
                 string name = b.GetString()!;
+                if (!IsPlainName(name))
+                {
+                    throw Bad($"flash-list.json entry {i}: \"{name}\" is not a plain file name inside the package");
+                }
+
+                if (i >= MaxKfpkgFiles)
+                {
+                    throw Bad($"flash-list.json lists more than {MaxKfpkgFiles} files");
+                }
+
                 ZipArchiveEntry entry = zip.GetEntry(name) ?? throw Bad($"flash-list.json names \"{name}\", which is not in the package");
                 if (entry.Length > Size)
                 {
                     throw Bad($"\"{name}\" ({entry.Length} bytes) is larger than the flash");
                 }
 
-                byte[] data = ReadBytes(entry);
+                total += entry.Length;
+                if (total > Size)
+                {
+                    throw Bad($"the files of the kfpkg add up to more than the 16 MiB flash (at \"{name}\")");
+                }
+
+                byte[] data = ReadBytes(entry, name);
                 byte[] bytes = prefix ? WithSha256Prefix(data) : data;
                 if (address + bytes.Length > Size)
                 {
@@ -155,7 +179,7 @@ public sealed partial class Flash
                 i++;
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException)
         {
             throw new KModelFormatException($"the kfpkg is not a readable ZIP archive: {e.Message}", -1, e);
         }
@@ -193,22 +217,68 @@ public sealed partial class Flash
 
     private static string ReadText(ZipArchiveEntry entry)
     {
-        if (entry.Length > 1024 * 1024)
+        if (entry.Length > MaxManifestBytes)
         {
             throw Bad("flash-list.json is larger than 1 MiB");
         }
 
-        using var reader = new StreamReader(entry.Open());
-        return reader.ReadToEnd();
+        byte[] bytes = ReadBytes(entry, "flash-list.json");
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Bad("flash-list.json is not UTF-8 text");
+        }
     }
 
-    private static byte[] ReadBytes(ZipArchiveEntry entry)
+    /// <summary>
+    /// Reads an entry, never more than the size its header declares (itself at most the flash size): a
+    /// decompression bomb or a header that lies about the size is refused after that many bytes.
+    /// </summary>
+    private static byte[] ReadBytes(ZipArchiveEntry entry, string name)
     {
+        long declared = entry.Length;
+        if (declared is < 0 or > Size)
+        {
+            throw Bad($"\"{name}\" ({declared} bytes) is larger than the flash");
+        }
+
+        byte[] data = new byte[declared];
         using Stream s = entry.Open();
-        using var ms = new MemoryStream((int)entry.Length);
-        s.CopyTo(ms);
-        return ms.ToArray();
+        int got = s.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (got != data.Length || s.ReadByte() >= 0)
+        {
+            throw Bad($"\"{name}\" does not decompress to the {declared} bytes its ZIP header declares");
+        }
+
+        return data;
     }
+
+    /// <summary>Every entry name once, none absolute or climbing out of the package (nothing is ever written to disk; a name kflash would misplace is refused all the same).</summary>
+    private static void CheckArchiveNames(ZipArchive zip)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ZipArchiveEntry e in zip.Entries)
+        {
+            if (!seen.Add(e.FullName))
+            {
+                throw Bad($"the kfpkg holds \"{e.FullName}\" twice");
+            }
+
+            if (e.FullName.Length > 0 && !e.FullName.EndsWith('/') && !IsPlainName(e.FullName))
+            {
+                throw Bad($"the kfpkg entry \"{e.FullName}\" is a path, not a file name inside the package");
+            }
+        }
+    }
+
+    private static bool IsPlainName(string name) =>
+        name.Length is > 0 and <= 255
+        && !name.StartsWith('/') && !name.StartsWith('\\') && !name.Contains(':', StringComparison.Ordinal)
+        && !name.Split('/', '\\').Any(part => part is ".." or "." or "")
+        && !name.Any(char.IsControl);
 
     private static KModelFormatException Bad(string message) => new(message);
 

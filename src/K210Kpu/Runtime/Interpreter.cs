@@ -6,13 +6,17 @@ namespace K210Kpu;
 /// <summary>
 /// Runs a <see cref="KModel"/> on the emulated K210: the KPU in integer arithmetic and the CPU layers as the
 /// upstream runtimes compute them. Holds the run state (main memory, 2 MiB KPU RAM), which persists between runs
-/// as on the device. Not thread-safe: use one interpreter per thread.
+/// as on the device. Not thread-safe: use one interpreter per thread (interpreters of one model on different threads
+/// share nothing mutable). A call from a second thread while a run is under way throws
+/// <see cref="InvalidOperationException"/> instead of corrupting the run, and so does a nested <see cref="Run(int, CancellationToken)"/>
+/// from <see cref="LayerCompleted"/>.
 /// </summary>
 public sealed class Interpreter : IDisposable
 {
     private readonly ModelExecutor _executor;
     private bool _disposed;
     private int _layersRun;
+    private int _runThread;
 
     /// <summary>Creates the run state for <paramref name="model"/>.</summary>
     public Interpreter(KModel model, RunOptions? options = null)
@@ -40,6 +44,7 @@ public sealed class Interpreter : IDisposable
     public void SetInput(int index, ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfRunningElsewhere(sameThreadToo: true);
         if ((uint)index >= (uint)Model.Inputs.Count)
         {
             ThrowHelper.Runtime($"input index {index} is out of range: the model has {Model.Inputs.Count} input(s)");
@@ -66,20 +71,42 @@ public sealed class Interpreter : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(layerCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(layerCount, Model.Layers.Count);
-        long start = Stopwatch.GetTimestamp();
-        TimeSpan? timeout = Options.Timeout;
-        _layersRun = 0;
-        for (int i = 0; i < layerCount; i++)
+        if (Interlocked.CompareExchange(ref _runThread, Environment.CurrentManagedThreadId, 0) != 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (timeout is { } t && Stopwatch.GetElapsedTime(start) > t)
-            {
-                ThrowHelper.Runtime($"the run exceeded its timeout of {t.TotalSeconds:0.###} s at layer {i}");
-            }
+            throw new InvalidOperationException("this interpreter is already running (one interpreter runs one model at a time: use one interpreter per thread)");
+        }
 
-            _executor.RunLayer(i);
-            _layersRun = i + 1;
-            LayerCompleted?.Invoke(i);
+        try
+        {
+            long start = Stopwatch.GetTimestamp();
+            TimeSpan? timeout = Options.Timeout;
+            _layersRun = 0;
+            for (int i = 0; i < layerCount; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (timeout is { } t && Stopwatch.GetElapsedTime(start) > t)
+                {
+                    ThrowHelper.Runtime($"the run exceeded its timeout of {t.TotalSeconds:0.###} s at layer {i}");
+                }
+
+                _executor.RunLayer(i);
+                _layersRun = i + 1;
+                LayerCompleted?.Invoke(i);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _runThread, 0);
+        }
+    }
+
+    private void ThrowIfRunningElsewhere(bool sameThreadToo = false)
+    {
+        int t = Volatile.Read(ref _runThread);
+        if (t != 0 && (sameThreadToo || t != Environment.CurrentManagedThreadId))
+        {
+            throw new InvalidOperationException("this interpreter is running: its inputs and outputs can be touched only by the thread that runs it, between runs (or from LayerCompleted)");
         }
     }
 
@@ -87,6 +114,7 @@ public sealed class Interpreter : IDisposable
     public ReadOnlySpan<byte> GetOutput(int index)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfRunningElsewhere();
         if ((uint)index >= (uint)Model.Outputs.Count)
         {
             ThrowHelper.Runtime($"output index {index} is out of range: the model has {Model.Outputs.Count} output(s)");
@@ -114,6 +142,7 @@ public sealed class Interpreter : IDisposable
     public byte[] ReadLayerOutput(int index)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfRunningElsewhere();
         if ((uint)index >= (uint)Model.Layers.Count)
         {
             ThrowHelper.Runtime($"layer index {index} is out of range: the model has {Model.Layers.Count} layers");
@@ -124,7 +153,8 @@ public sealed class Interpreter : IDisposable
         return dst;
     }
 
-    /// <summary>Releases the run state. Idempotent.</summary>
+    /// <summary>Releases the run state. Idempotent; any later call throws <see cref="ObjectDisposedException"/>.</summary>
+    /// <exception cref="InvalidOperationException">Another thread is running this interpreter.</exception>
     public void Dispose()
     {
         if (_disposed)
@@ -132,7 +162,11 @@ public sealed class Interpreter : IDisposable
             return;
         }
 
+        ThrowIfRunningElsewhere();
         _disposed = true;
-        _executor.Dispose();
+        if (Volatile.Read(ref _runThread) == 0)
+        {
+            _executor.Dispose();
+        }
     }
 }

@@ -12,6 +12,10 @@ internal static class Program
             InfoCommand.Create(),
             RunCommand.Create(),
             BenchCommand.Create(),
+            DetectCommand.Create(),
+            FmapCommand.Create(),
+            CheckCommand.Create(),
+            ReportCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);
         return root.Parse(args).Invoke();

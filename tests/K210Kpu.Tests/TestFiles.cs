@@ -56,6 +56,12 @@ internal static class TestFiles
         }
     }
 
+    /// <summary>A path inside the shared corpus (the caller checked <see cref="SharedDir"/>, e.g. with <see cref="SharedFactAttribute"/>).</summary>
+    public static string Shared(params string[] parts) => Path.Combine([SharedDir ?? throw new InvalidOperationException(SharedMissing), .. parts]);
+
+    /// <summary>A path inside the repository.</summary>
+    public static string Repo(params string[] parts) => Path.Combine([RepoRoot, .. parts]);
+
     public static string VendoredGolden => Path.Combine(DataDir, "golden");
 
     public static string? SharedGolden => SharedDir is null ? null : Path.Combine(SharedDir, "golden");
@@ -81,29 +87,5 @@ internal static class TestFiles
 
         string candidate = Path.GetFullPath(Path.Combine(FindRoot(), "..", "shared"));
         return Directory.Exists(Path.Combine(candidate, "golden")) ? candidate : null;
-    }
-}
-
-/// <summary>A fact that needs the shared corpus: skipped, with a reason, when it is absent.</summary>
-public sealed class SharedFactAttribute : FactAttribute
-{
-    public SharedFactAttribute()
-    {
-        if (TestFiles.SharedDir is null)
-        {
-            Skip = TestFiles.SharedMissing;
-        }
-    }
-}
-
-/// <summary>A theory that needs the shared corpus: skipped, with a reason, when it is absent.</summary>
-public sealed class SharedTheoryAttribute : TheoryAttribute
-{
-    public SharedTheoryAttribute()
-    {
-        if (TestFiles.SharedDir is null)
-        {
-            Skip = TestFiles.SharedMissing;
-        }
     }
 }

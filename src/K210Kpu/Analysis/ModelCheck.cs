@@ -66,6 +66,9 @@ public static class ModelCheck
     /// <summary>The CPU-share warning needs at least this many milliseconds of CPU layers (a tiny model's dequantize is no problem).</summary>
     public const double SlowCpuTotalMilliseconds = 4.0;
 
+    /// <summary>A V4 CPU convolution, matmul or quantized binary gets a warning from this estimate up (smaller ones, e.g. a 10-class matmul, are harmless).</summary>
+    public const double HeavyCpuOpMinimumMilliseconds = 0.1;
+
     /// <summary>A single CPU layer estimated above this many milliseconds gets a "slow" warning.</summary>
     public const double SlowCpuLayerMilliseconds = 5.0;
 
@@ -430,7 +433,7 @@ public static class ModelCheck
         int before = findings.Count;
         foreach (LayerDescriptor layer in model.Layers)
         {
-            if (model.Format == KModelFormat.V4 && layer.Kpu is null && IsV4HeavyCpuOp(layer.OpCode))
+            if (model.Format == KModelFormat.V4 && layer.Kpu is null && IsV4HeavyCpuOp(layer.OpCode) && estimate.Layers[layer.Index].Milliseconds >= HeavyCpuOpMinimumMilliseconds)
             {
                 findings.Add(new CheckFinding(
                     "cpu-layers",

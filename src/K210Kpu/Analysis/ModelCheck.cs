@@ -88,7 +88,24 @@ public static class ModelCheck
     public static ModelCheckResult CheckFile(string path, ModelCheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Check(File.ReadAllBytes(path), options);
+        using FileStream fs = File.OpenRead(path);
+        if (fs.Length > KModel.MaxFileBytes)
+        {
+            // Too big for any K210 flash: judge it from its first bytes without reading it all.
+            options ??= ModelCheckOptions.Default;
+            Validate(options);
+            byte[] head = new byte[64];
+            int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            var findings = new List<CheckFinding>
+            {
+                new("load", CheckVerdict.WillFail, $"the file has {fs.Length} bytes, more than the {Kib(DefaultFlashBytes)} flash and far more than the K210's {Kib(RealtimeParameterHighBytes)} real-time parameter limit", "maixpy-api §11; users-and-peers §2.4"),
+            };
+            return new ModelCheckResult(options.Firmware, KModel.Describe(head.AsSpan(0, n)), fs.Length, null, null, findings, 0, 0);
+        }
+
+        byte[] bytes = new byte[fs.Length];
+        fs.ReadExactly(bytes);
+        return Check(bytes, options);
     }
 
     /// <summary>Checks model bytes; a file the reader refuses becomes a "will fail" result, not an exception.</summary>

@@ -226,6 +226,29 @@ public class ModelCheckTests
     }
 
     [Fact]
+    public void CheckFile_LargerThanAnyModel_WillFailWithoutReadingItAll()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            using (FileStream fs = File.OpenWrite(path))
+            {
+                fs.Write([3, 0, 0, 0]);
+                fs.SetLength(KModel.MaxFileBytes + 1L); // sparse: nothing past the header is written
+            }
+
+            ModelCheckResult r = ModelCheck.CheckFile(path);
+            Assert.Equal(CheckVerdict.WillFail, r.Verdict);
+            Assert.Equal(KModel.MaxFileBytes + 1L, r.FileBytes);
+            Assert.Contains(r.Findings, f => f.Code == "load" && f.Message.Contains("16.00 MiB", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Check_NoFlashOffset_SkipsFlashCheck() =>
         Assert.DoesNotContain(ModelCheck.Check(Small()).Findings, f => f.Code == "flash");
 

@@ -12,6 +12,7 @@ internal static class Program
             InfoCommand.Create(),
             RunCommand.Create(),
             BenchCommand.Create(),
+            RunScriptCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);
         return root.Parse(args).Invoke();

@@ -114,24 +114,30 @@ public sealed partial class ScriptBridge
         return [];
     }
 
-    /// <summary><c>kpu.forward(net, img, out_index)</c>: runs <see cref="KpuNet.LayerLimit"/> layers on the image's ai buffer.</summary>
-    public FeatureMapData Forward(KpuNet net, FrameImage image, int outIndex)
+    /// <summary>
+    /// <c>kpu.forward(net, img, n)</c> as the KPU documentation defines it: computes the first <paramref name="layers"/>
+    /// layers (all of <see cref="KpuNet.LayerLimit"/> when 0) on the image's ai buffer and returns the last computed
+    /// layer's output; after a full run, output <paramref name="outIndex"/> of the model.
+    /// </summary>
+    public FeatureMapData Forward(KpuNet net, FrameImage image, int layers, int outIndex)
     {
-        Run(net, image.PixAi ?? throw MaixError.Value("[MAIXPY]kpu: check img format err!\r\n"));
-        return Output(net, outIndex);
+        int count = LayersFor(net, layers);
+        Run(net, image.PixAi ?? throw MaixError.Value("[MAIXPY]kpu: check img format err!\r\n"), count);
+        return Output(net, count, outIndex);
     }
 
-    /// <summary><c>kpu.forward(net, list_of_floats)</c>: the floats are the raw float32 input.</summary>
-    public FeatureMapData ForwardFloats(KpuNet net, float[] input, int outIndex)
+    /// <summary><c>kpu.forward(net, list_of_floats, n)</c>: the floats are the raw float32 input.</summary>
+    public FeatureMapData ForwardFloats(KpuNet net, float[] input, int layers, int outIndex)
     {
+        int count = LayersFor(net, layers);
         byte[] raw = new byte[input.Length * 4];
         Buffer.BlockCopy(input, 0, raw, 0, raw.Length);
-        Run(net, raw);
-        return Output(net, outIndex);
+        Run(net, raw, count);
+        return Output(net, count, outIndex);
     }
 
     /// <summary><c>kpu.get_output(net, idx)</c>: output <paramref name="outIndex"/> as it stands, without running.</summary>
-    public FeatureMapData GetOutput(KpuNet net, int outIndex) => Output(net, outIndex);
+    public FeatureMapData GetOutput(KpuNet net, int outIndex) => Output(net, net.LayerLimit, outIndex);
 
     /// <summary>
     /// <c>kpu.run_yolo2</c>: detections as a flat array of (x, y, w, h, classid, value) sextuples, in MaixPy's order.
@@ -159,7 +165,17 @@ public sealed partial class ScriptBridge
         return img;
     }
 
-    private void Run(KpuNet net, byte[] input)
+    private static int LayersFor(KpuNet net, int layers)
+    {
+        if (layers < 0 || layers > net.LayerCount)
+        {
+            throw MaixError.Value($"[MAIXPY]kpu: forward can compute 1 to {net.LayerCount} layers of this model, not {layers}");
+        }
+
+        return layers == 0 ? net.LayerLimit : layers;
+    }
+
+    private void Run(KpuNet net, byte[] input, int layers)
     {
         if (net.Released)
         {
@@ -169,7 +185,7 @@ public sealed partial class ScriptBridge
         try
         {
             net.Interpreter.SetInput(0, input);
-            net.Interpreter.Run(net.LayerLimit);
+            net.Interpreter.Run(layers);
         }
         catch (Exception ex) when (ex is KpuRuntimeException or KModelException)
         {
@@ -187,18 +203,18 @@ public sealed partial class ScriptBridge
         return _options.FallbackKpuMilliseconds * 1000;
     }
 
-    private static FeatureMapData Output(KpuNet net, int outIndex)
+    private static FeatureMapData Output(KpuNet net, int layers, int outIndex)
     {
         if (net.Released)
         {
             throw MaixError.OS(ErrorText(2001));
         }
 
-        int last = net.LayerLimit - 1;
+        int last = layers - 1;
         LayerDescriptor layer = net.Model.Layers[last];
         byte[] bytes;
         bool isFloat;
-        if (net.LayerLimit == net.LayerCount)
+        if (layers == net.LayerCount)
         {
             if ((uint)outIndex >= (uint)net.Model.Outputs.Count)
             {

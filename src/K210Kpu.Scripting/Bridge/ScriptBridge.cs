@@ -112,17 +112,8 @@ public sealed partial class ScriptBridge
         string path = _options.Frames[Frames];
         Frames++;
         Clock.Advance(SnapshotMicroseconds);
-        PlanarPictureResult pic;
-        try
-        {
-            pic = PlanarPicture.Load(path, width, height, grayscale ? 1 : 3);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw MaixError.OS($"sensor: {ex.Message}");
-        }
-
-        FrameImage full = grayscale ? FrameImage.FromGray(width, height, pic.Data) : FrameImage.FromPlanarRgb(width, height, pic.Data);
+        byte[] planes = ReadFrame(path, width, height, grayscale ? 1 : 3);
+        FrameImage full = grayscale ? FrameImage.FromGray(width, height, planes) : FrameImage.FromPlanarRgb(width, height, planes);
         if (windowWidth == width && windowHeight == height)
         {
             return full;
@@ -185,6 +176,34 @@ public sealed partial class ScriptBridge
 
     /// <summary>Frames shown on the LCD.</summary>
     public int LcdFrames => _lcdFrames;
+
+    /// <summary>
+    /// A frame's planar pixels: a picture resized to the frame size, or a raw <c>.bin</c> of exactly
+    /// channels×height×width bytes (planar R,G,B or grey, what the DVP writes to the ai buffer).
+    /// </summary>
+    private static byte[] ReadFrame(string path, int width, int height, int channels)
+    {
+        if (path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
+        {
+            byte[] raw = File.ReadAllBytes(path);
+            int expected = width * height * channels;
+            if (raw.Length != expected)
+            {
+                throw MaixError.OS($"sensor: {System.IO.Path.GetFileName(path)} has {raw.Length} bytes; a raw {width}x{height} frame with {channels} plane(s) has {expected}");
+            }
+
+            return raw;
+        }
+
+        try
+        {
+            return PlanarPicture.Load(path, width, height, channels).Data;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw MaixError.OS($"sensor: {ex.Message}");
+        }
+    }
 
     private static FrameImage WindowOf(FrameImage full, int x, int y, int w, int h)
     {

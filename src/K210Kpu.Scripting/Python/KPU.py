@@ -331,22 +331,25 @@ def set_outputs(task, idx, w, h, ch):
     return False
 
 
-def forward(kpu_net, img, out_index=0, dma=-1):
+def forward(kpu_net, img, layers=0, dma=-1, out_index=0):
+    """forward(task, img, n): computes the first n layers (the KPU documentation's meaning; 0 = all, or as many
+    as set_layers allows) and returns the last computed layer's map; out_index= picks a model output after a full run."""
     if not isinstance(kpu_net, kpu_net_type):
         return None
     task = kpu_net
-    if not _m.is_int(out_index):
-        raise TypeError("can't convert %s to int" % type(out_index).__name__)
+    for v in (layers, out_index, dma):
+        if not _m.is_int(v):
+            raise TypeError("can't convert %s to int" % type(v).__name__)
     if isinstance(img, list):
         if not img:
             raise ValueError('[MAIXPY]kpu: check input list format err!\r\n')
         from System import Array, Single
         data = Array[Single]([float(v) for v in img])
-        return kpu_fmap(_m.call(_bridge.ForwardFloats, task._h, data, out_index))
+        return kpu_fmap(_m.call(_bridge.ForwardFloats, task._h, data, layers, out_index))
     if not isinstance(img, _image.Image):
         raise ValueError('input not support')
     _check_img(task, img)
-    return kpu_fmap(_m.call(_bridge.Forward, task._h, img._h, out_index))
+    return kpu_fmap(_m.call(_bridge.Forward, task._h, img._h, layers, out_index))
 
 
 kpu_net_type = kpu_net

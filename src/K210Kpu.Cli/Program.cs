@@ -12,6 +12,9 @@ internal static class Program
             InfoCommand.Create(),
             RunCommand.Create(),
             BenchCommand.Create(),
+            DetectCommand.Create(),
+            FmapCommand.Create(),
+            CheckCommand.Create(),
             RunScriptCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using K210Kpu.Maix;
 using K210Kpu.Scripting.Bridge;
 using Python.Runtime;
 
@@ -44,56 +45,72 @@ public static class ScriptRunner
         PythonHost.EnsureStarted();
         var bridge = new ScriptBridge(options, scriptPath);
         long start = Stopwatch.GetTimestamp();
-        string outcome, type, message, traceback;
+        (string Outcome, string Type, string Message, string Traceback) r;
         lock (RunGate)
         {
-            using (Py.GIL())
+            TextWriter kpuOutput = Kpu.Output;
+            Kpu.Output = bridge.Output;
+            Sensor.Reset();
+            bridge.LcdInit(320, 240);
+            try
             {
-                using var sources = new PyDict();
-                foreach (string name in ModuleNames)
-                {
-                    using var key = new PyString(name);
-                    using var value = new PyString(ReadSource(name));
-                    sources.SetItem(key, value);
-                }
-
-                using PyModule boot = Py.CreateScope("maixpy_boot");
-                boot.Set("_bridge", bridge);
-                boot.Set("_sources", sources);
-                try
-                {
-                    boot.Exec(ReadSource("_boot"));
-                    using PyObject result = boot.Get("run").Invoke(
-                        new PyString(Path.GetFileName(scriptPath)), new PyString(scriptPath), new PyString(text));
-                    outcome = result[0].As<string>();
-                    type = result[1].As<string>();
-                    message = result[2].As<string>();
-                    traceback = result[3].As<string>();
-                }
-                finally
-                {
-                    if (boot.Contains("restore"))
-                    {
-                        boot.Get("restore").Invoke().Dispose();
-                    }
-                }
+                r = RunPython(bridge, text, scriptPath);
+            }
+            finally
+            {
+                Kpu.Output = kpuOutput;
+                Lcd.SetOutput(null);
             }
         }
 
         bridge.Flush();
         TimeSpan wall = Stopwatch.GetElapsedTime(start);
-        if (outcome == "error")
+        if (r.Outcome == "error")
         {
-            throw new ScriptFailedException(type, message, traceback, bridge.Frames);
+            throw new ScriptFailedException(r.Type, r.Message, r.Traceback, bridge.Frames);
         }
 
-        string reason = outcome switch
+        string reason = r.Outcome switch
         {
             "frames" => bridge.EndReason ?? "end of frames",
             "exit" => "sys.exit",
             _ => "finished",
         };
         return new ScriptResult(bridge.Frames, bridge.Detections, bridge.KpuRuns, wall, TimeSpan.FromTicks(bridge.Clock.Microseconds * 10), reason);
+    }
+
+    private static (string Outcome, string Type, string Message, string Traceback) RunPython(ScriptBridge bridge, string text, string scriptPath)
+    {
+        using (Py.GIL())
+        {
+            using var sources = new PyDict();
+            foreach (string name in ModuleNames)
+            {
+                using var key = new PyString(name);
+                using var value = new PyString(ReadSource(name));
+                sources.SetItem(key, value);
+            }
+
+            using PyModule boot = Py.CreateScope("maixpy_boot");
+            boot.Set("_bridge", bridge);
+            boot.Set("_sources", sources);
+            try
+            {
+                boot.Exec(ReadSource("_boot"));
+                using var name = new PyString(Path.GetFileName(scriptPath));
+                using var path = new PyString(scriptPath);
+                using var source = new PyString(text);
+                using PyObject result = boot.Get("run").Invoke(name, path, source);
+                return (result[0].As<string>(), result[1].As<string>(), result[2].As<string>(), result[3].As<string>());
+            }
+            finally
+            {
+                if (boot.Contains("restore"))
+                {
+                    boot.Get("restore").Invoke().Dispose();
+                }
+            }
+        }
     }
 
     private static string ReadSource(string name)

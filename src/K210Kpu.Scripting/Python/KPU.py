@@ -5,17 +5,6 @@ import image as _image
 
 __name__ = 'kpu'
 
-_TYPE_NAMES = {
-    0: 'KL_INVALID', 1: 'KL_ADD', 2: 'KL_QUANTIZED_ADD', 3: 'KL_GLOBAL_MAX_POOL2D', 4: 'KL_QUANTIZED_GLOBAL_MAX_POOL2D',
-    5: 'KL_GLOBAL_AVERAGE_POOL2D', 6: 'KL_QUANTIZED_GLOBAL_AVERAGE_POOL2D', 7: 'KL_MAX_POOL2D',
-    8: 'KL_QUANTIZED_MAX_POOL2D', 9: 'KL_AVERAGE_POOL2D', 10: 'KL_QUANTIZED_AVERAGE_POOL2D', 11: 'KL_QUANTIZE',
-    12: 'KL_DEQUANTIZE', 13: 'KL_REQUANTIZE', 14: 'KL_L2_NORMALIZATION', 15: 'KL_SOFTMAX', 16: 'KL_CONCAT',
-    17: 'KL_QUANTIZED_CONCAT', 18: 'KL_FULLY_CONNECTED', 19: 'KL_QUANTIZED_FULLY_CONNECTED',
-    20: 'KL_TENSORFLOW_FLATTEN', 21: 'KL_QUANTIZED_TENSORFLOW_FLATTEN', 22: 'KL_RESIZE_NEAREST_NEIGHBOR',
-    23: 'KL_QUANTIZED_RESIZE_NEAREST_NEIGHBOR', 1000: 'KL_CHANNELWISE_DEQUANTIZE', 1001: 'KL_LOGISTIC',
-    10240: 'KL_K210_CONV', 10241: 'KL_K210_ADD_PADDING', 10242: 'KL_K210_REMOVE_PADDING', 10243: 'KL_K210_UPLOAD',
-}
-
 _ERR_NET = '[MAIXPY]kpu: kpu_net type error'
 
 
@@ -47,20 +36,23 @@ class kpu_net:
         self._yolo = None
 
     def model_addr(self):
-        return None if self._h.Address < 0 else int(self._h.Address)
+        a = self._h.ModelAddress
+        return None if a is None else int(a)
 
     def model_size(self):
-        return int(self._h.Size)
+        return int(self._h.ModelSize)
 
     def model_path(self):
-        return None if self._h.Path is None else str(self._h.Path)
+        p = self._h.ModelPath
+        return None if p is None else str(p)
 
     def net_arg(self):
         return self._yolo
 
     def __repr__(self):
+        a = self._h.ModelAddress
         return '{"model_addr": %d, "model_size": %d, "model_path": "%s", "net_args": %s}' % (
-            max(self._h.Address, 0), self._h.Size, '(null)' if self._h.Path is None else self._h.Path,
+            0 if a is None else int(a), self._h.ModelSize, '(null)' if self._h.ModelPath is None else self._h.ModelPath,
             repr(self._yolo) if self._yolo is not None else '"(null)"')
 
 
@@ -102,8 +94,9 @@ class kpu_yolo2_find:
 
 
 class kpu_netinfo_find:
-    def __init__(self, row):
+    def __init__(self, row, name):
         self._row = tuple(int(v) for v in row)
+        self._name = str(name)
 
     def index(self):
         return self._row[0]
@@ -144,32 +137,35 @@ class kpu_netinfo_find:
     def __repr__(self):
         r = self._row
         return ('{"index":%d, "type":%s, "wi":%d, "hi":%d, "wo":%d, "ho":%d, "chi":%d, "cho":%d, "dw":%d, '
-                '"kernel_type":%d, "pool_type":%d, "para_size":%d}') % (
-            (r[0], _TYPE_NAMES.get(r[1], 'KL_INVALID')) + r[2:])
+                '"kernel_type":%d, "pool_type":%d, "para_size":%d}') % ((r[0], self._name) + r[2:])
 
 
 class kpu_fmap:
+    """A feature map: a copy of the output that indexing, slicing and slice assignment work on."""
+
     def __init__(self, handle):
         self._h = handle
-        self._data = list(handle.Floats()) if handle.IsFloat else bytearray(bytes(handle.Bytes))
+        self._float = bool(_bridge.MapIsFloat(handle))
+        self._data = list(_bridge.MapFloats(handle)) if self._float else bytearray(bytes(_bridge.MapBytes(handle)))
+        self._dirty = False
 
     def size(self):
-        return len(self._data) * (4 if self._h.IsFloat else 1)
+        return len(self._data) * (4 if self._float else 1)
 
     def index(self):
         return int(self._h.Index)
 
     def w(self):
-        return int(self._h.Width)
+        return int(self._h.W)
 
     def h(self):
-        return int(self._h.Height)
+        return int(self._h.H)
 
     def ch(self):
-        return int(self._h.Channels)
+        return int(self._h.Ch)
 
     def typecode(self):
-        return 'f' if self._h.IsFloat else 'B'
+        return 'f' if self._float else 'B'
 
     def __len__(self):
         return len(self._data)
@@ -182,6 +178,7 @@ class kpu_fmap:
         return self._data[i]
 
     def __setitem__(self, i, v):
+        self._dirty = True
         if isinstance(i, slice):
             if i.step not in (None, 1):
                 raise OSError('only slices with step=1 (aka None) are supported')
@@ -196,7 +193,7 @@ class kpu_fmap:
         self._data[i] = v
 
     def __bytes__(self):
-        if self._h.IsFloat:
+        if self._float:
             import struct
             return struct.pack('<%df' % len(self._data), *self._data)
         return bytes(self._data)
@@ -217,7 +214,7 @@ def load(offset_or_path, *args, **kwargs):
     if _m.is_int(x):
         if x <= 0:
             raise ValueError('[MAIXPY]kpu: model_addr must > 0 ')
-        return kpu_net(_m.call(_bridge.LoadFlash, x))
+        return kpu_net(_m.call(_bridge.LoadFlash, min(x, 0x7fffffff)))
     if type(x) is str:
         if '.kmodel' not in x and '.smodel' not in x and '.emodel' not in x:
             raise ValueError("[MAIXPY]kpu: model format don't match, only supply .kmodel ")
@@ -237,7 +234,7 @@ def load_flash(model_addr, is_dual_buf, batch_size, spi_speed):
     if model_addr <= 0:
         raise ValueError('[MAIXPY]kpu: model_addr must > 0 ')
     try:
-        return kpu_net(_m.call(_bridge.LoadFlash, model_addr))
+        return kpu_net(_m.call(_bridge.LoadFlash, min(model_addr, 0x7fffffff)))
     except ValueError as e:
         raise ValueError(str(e).replace('load error', 'load_flash error')) from None
 
@@ -262,39 +259,27 @@ def init_yolo2(kpu_net, threshold, nms_value, anchor_number, anchor, dma=-1):
     if len(anchor) != 2 * anchor_number:
         raise ValueError('tuple/list has wrong length')
     import struct
-    # The firmware keeps anchors (and thresholds) as float32.
+    # The firmware keeps anchors and thresholds as float32.
     f32 = lambda v: struct.unpack('<f', struct.pack('<f', float(v)))[0]
-    task._yolo = kpu_yolo2(f32(threshold), f32(nms_value), anchor_number, [f32(a) for a in anchor])
+    anchors = [f32(a) for a in anchor]
+    from System import Array, Single
+    _m.call(_bridge.InitYolo2, task._h, threshold, nms_value, anchor_number, Array[Single](anchors))
+    task._yolo = kpu_yolo2(f32(threshold), f32(nms_value), anchor_number, anchors)
     return True
-
-
-def _check_img(task, img):
-    if not isinstance(img, _image.Image):
-        raise TypeError("can't convert %s to Image" % type(img).__name__)
-    problems = list(_bridge.CheckImage(task._h, img._h))
-    if problems:
-        for p in problems:
-            print(str(p) + '\r')
-        raise ValueError('[MAIXPY]kpu: check img format err!\r\n')
 
 
 def run_yolo2(kpu_net, img):
     task = _net(kpu_net)
-    _check_img(task, img)
-    y = task._yolo
-    if y is None:
-        raise ValueError('[MAIXPY]kpu: run_yolo2 before init_yolo2: call kpu.init_yolo2(task, ...) first')
-    from System import Array, Single
-    anchors = Array[Single](list(y._a))
-    flat = list(_m.call(_bridge.RunYolo2, task._h, img._h, y._t, y._n, anchors))
+    if not isinstance(img, _image.Image):
+        raise TypeError("can't convert %s to Image" % type(img).__name__)
+    flat = list(_m.call(_bridge.RunYolo2, task._h, img._h))
     n = len(flat) // 6
-    _bridge.CountDetections(n)
     if n == 0:
         return None
     out = []
     for i in range(n):
-        x, yy, w, h, c, v = flat[i * 6:i * 6 + 6]
-        out.append(kpu_yolo2_find(int(x), int(yy), int(w), int(h), float(v), int(c), i, n))
+        x, y, w, h, c, v = flat[i * 6:i * 6 + 6]
+        out.append(kpu_yolo2_find(int(x), int(y), int(w), int(h), float(v), int(c), i, n))
     return out
 
 
@@ -308,36 +293,22 @@ def deinit(kpu_net):
 def set_layers(kpu_net, n):
     if not _m.is_int(n):
         raise TypeError("can't convert %s to int" % type(n).__name__)
-    task = kpu_net
-    if n > task._h.LayerCount:
-        print('err: set layers_length to %d, but max %d\r' % (n, task._h.LayerCount))
-        return False
-    _bridge.SetLayers(task._h, n)
-    return True
+    return bool(_m.call(_bridge.SetLayers, kpu_net._h, max(min(n, 0x7fffffff), -0x7fffffff)))
 
 
 def set_outputs(task, idx, w, h, ch):
     if not all(_m.is_int(v) for v in (idx, w, h, ch)):
         raise ValueError('[MAIXPY]kpu: set_outputs arg format error: set_outputs(task, int idx, int w, int h, int ch)')
-    code = _bridge.SetOutputs(_net(task)._h, idx, w, h, ch)
-    if code == 0:
-        return True
-    if code == 2011:
-        print('[MAIXPY]kpu: set_outputs arg value error:kmodel output idx %d out of range\r' % idx)
-    elif code == 2012:
-        print('[MAIXPY]kpu: set_outputs arg value error: w,c,ch size not match output size\r')
-    else:
-        print('[MAIXPY]kpu: set_outputs ctx error, maybe init err:%d\r' % code)
-    return False
+    return bool(_m.call(_bridge.SetOutputs, _net(task)._h, idx, w, h, ch))
 
 
-def forward(kpu_net, img, layers=0, dma=-1, out_index=0):
-    """forward(task, img, n): computes the first n layers (the KPU documentation's meaning; 0 = all, or as many
-    as set_layers allows) and returns the last computed layer's map; out_index= picks a model output after a full run."""
+def forward(kpu_net, img, layers=0, dma=-1):
+    """forward(task, img, n): computes the first n layers (the KPU documentation's meaning) and returns the last
+    computed layer's map; forward(task, img) runs as set_layers says and returns output 0 after a full run."""
     if not isinstance(kpu_net, kpu_net_type):
         return None
     task = kpu_net
-    for v in (layers, out_index, dma):
+    for v in (layers, dma):
         if not _m.is_int(v):
             raise TypeError("can't convert %s to int" % type(v).__name__)
     if isinstance(img, list):
@@ -345,11 +316,10 @@ def forward(kpu_net, img, layers=0, dma=-1, out_index=0):
             raise ValueError('[MAIXPY]kpu: check input list format err!\r\n')
         from System import Array, Single
         data = Array[Single]([float(v) for v in img])
-        return kpu_fmap(_m.call(_bridge.ForwardFloats, task._h, data, layers, out_index))
+        return kpu_fmap(_m.call(_bridge.ForwardFloats, task._h, data))
     if not isinstance(img, _image.Image):
         raise ValueError('input not support')
-    _check_img(task, img)
-    return kpu_fmap(_m.call(_bridge.Forward, task._h, img._h, layers, out_index))
+    return kpu_fmap(_m.call(_bridge.Forward, task._h, img._h, layers))
 
 
 kpu_net_type = kpu_net
@@ -368,6 +338,8 @@ def fmap(fmap, ch):
         raise ValueError('[MAIXPY]kpu: ch err,input 0~%d\r\n' % fmap.ch())
     if fmap.typecode() != 'B':
         raise ValueError("[MAIXPY]kpu: can't convet float fmap yet\r\n")
+    if not fmap._dirty:
+        return _image.Image._wrap(_m.call(_bridge.Fmap, fmap._h, ch))
     plane = fmap.w() * fmap.h()
     from System import Array, Byte
     data = Array[Byte](list(fmap._data[plane * ch:plane * (ch + 1)]))
@@ -380,18 +352,17 @@ def fmap_free(fmap):
 
 def netinfo(kpu_net):
     task = kpu_net
-    n = task._h.LayerLimit
-    if n <= 0:
+    for line in _bridge.NetInfoLines(task._h):
+        print(str(line) + '\r')
+    rows = list(_bridge.NetInfo(task._h))
+    if not rows:
         raise ValueError('get layer num error!')
-    for i in range(n):
-        print('layer[%d]: %s, %d bytes\r' % (i, _TYPE_NAMES.get(int(_bridge.NetInfo(task._h, i)[1]), 'KL_INVALID'),
-                                             _bridge.LayerBodySize(task._h, i)))
-    return [kpu_netinfo_find(_bridge.NetInfo(task._h, i)) for i in range(n)]
+    names = list(_bridge.NetInfoNames(task._h))
+    return [kpu_netinfo_find(list(r), n) for r, n in zip(rows, names)]
 
 
 def memtest():
-    print('###free gc heap memory : %d KB\r' % (512))
-    print('###free sys heap memory: %d KB\r' % (2048))
+    _bridge.MemTest()
 
 
 def face_encode(feature):

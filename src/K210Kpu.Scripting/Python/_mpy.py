@@ -15,7 +15,25 @@ def maix_error(e):
     if t is None:
         return None
     cls = getattr(builtins, str(t), RuntimeError)
-    return cls(str(e.Message))
+    printed = getattr(e, 'Printed', None)
+    if printed is not None:
+        print(str(printed) + '\r')
+    return cls(firmware_text(str(e.Message)))
+
+
+# The C# API trims the trailing "\r\n" and spaces of MaixPy's texts; scripts see them as the firmware has them.
+_TRAILING_SPACE = ('[MAIXPY]kpu: model_addr must > 0', "[MAIXPY]kpu: model format don't match, only supply .kmodel")
+_TRAILING_CRLF = ('[MAIXPY]kpu: check img format err!', '[MAIXPY]kpu: first layer not conv layer!',
+                  '[MAIXPY]kpu: region_layer_init err!', "[MAIXPY]kpu: can't convet float fmap yet",
+                  '[MAIXPY]kpu: check input list format err!')
+
+
+def firmware_text(msg):
+    if msg in _TRAILING_SPACE:
+        return msg + ' '
+    if msg in _TRAILING_CRLF or msg.startswith('[MAIXPY]kpu: ch err,input 0~'):
+        return msg + '\r\n'
+    return msg
 
 
 def call(f, *args):

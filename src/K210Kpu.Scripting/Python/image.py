@@ -52,17 +52,17 @@ class Image:
         return self._h.Height
 
     def format(self):
-        return GRAYSCALE if self._h.IsGrayscale else RGB565
+        return GRAYSCALE if _bridge.IsGray(self._h) else RGB565
 
     def size(self):
-        return self._h.Width * self._h.Height * (1 if self._h.IsGrayscale else 2)
+        return self._h.Width * self._h.Height * self._h.BytesPerPixel
 
     def __len__(self):
         return self._h.Width * self._h.Height
 
     def __repr__(self):
         return '{"w":%d, "h":%d, "type"="%s", "size":%d}' % (
-            self.width(), self.height(), 'grayscale' if self._h.IsGrayscale else 'rgb565', self.size())
+            self.width(), self.height(), 'grayscale' if _bridge.IsGray(self._h) else 'rgb565', self.size())
 
     # -- colours and pixels ------------------------------------------------------------------------
     def _color(self, color, default=_WHITE):
@@ -71,23 +71,28 @@ class Image:
         if isinstance(color, (tuple, list)):
             if len(color) != 3:
                 raise TypeError('color must be (r, g, b)')
-            return self._h.ColorValue(int(color[0]), int(color[1]), int(color[2]))
+            return self._h.Color(int(color[0]) & 255, int(color[1]) & 255, int(color[2]) & 255)
         return int(color)
 
     def get_pixel(self, x, y=None, rgbtuple=True):
         if y is None:
             x, y = x
-        v = self._h.GetPixel(int(x), int(y))
-        if v < 0:
+        x, y = int(x), int(y)
+        if not (0 <= x < self._h.Width and 0 <= y < self._h.Height):
             return None
-        if self._h.IsGrayscale:
-            return v
+        if _bridge.IsGray(self._h):
+            return self._h.GetPixel(x, y)
+        v = _bridge.GetRgb(self._h, x, y)
+        if not rgbtuple:
+            return self._h.GetPixel(x, y)
         return ((v >> 16) & 255, (v >> 8) & 255, v & 255)
 
     def set_pixel(self, x, y, color=None):
         if isinstance(x, (tuple, list)):
             x, y, color = x[0], x[1], y
-        self._h.SetPixel(int(x), int(y), self._color(color))
+        x, y = int(x), int(y)
+        if 0 <= x < self._h.Width and 0 <= y < self._h.Height:
+            self._h.SetPixel(x, y, self._color(color))
         return self
 
     # -- drawing -----------------------------------------------------------------------------
@@ -113,20 +118,24 @@ class Image:
         self._h.DrawCross(x, y, self._color(color), int(size), int(thickness))
         return self
 
-    def draw_string(self, x, y, text, color=None, scale=1, x_spacing=0, y_spacing=0, mono_space=True, **kwargs):
-        self._h.DrawString(int(x), int(y), str(text), self._color(color), float(scale))
+    def draw_string(self, x, y, text, color=None, scale=1, x_spacing=0, y_spacing=2, mono_space=False, **kwargs):
+        self._h.DrawString(int(x), int(y), str(text), self._color(color), float(scale), int(x_spacing), int(y_spacing),
+                           bool(mono_space))
         return self
 
-    def draw_image(self, image, x=0, y=0, *args, **kwargs):
+    def draw_image(self, image, x=0, y=0, x_scale=1.0, y_scale=1.0, alpha=256, mask=None, **kwargs):
         if isinstance(x, (tuple, list)):
+            if y != 0 and not isinstance(y, (tuple, list)):
+                x_scale, y_scale, alpha = y, x_scale, y_scale if isinstance(y_scale, int) else alpha
             x, y = x[0], x[1]
         if not isinstance(image, Image):
             raise TypeError('expected an image')
-        self._h.DrawImage(image._h, int(x), int(y))
+        self._h.DrawImage(image._h, int(x), int(y), float(x_scale), float(y_scale), int(alpha),
+                          None if mask is None else mask._h)
         return self
 
     def clear(self):
-        self._h.DrawRectangle(0, 0, self._h.Width, self._h.Height, 0, 1, True)
+        self._h.Clear()
         return self
 
     # -- new images -----------------------------------------------------------------------------
@@ -134,7 +143,7 @@ class Image:
         if roi is None:
             return Image._wrap(self._h.Copy())
         x, y, w, h = _roi4((roi,))
-        return Image._wrap(_m.call(self._h.Crop, x, y, w, h))
+        return Image._wrap(_m.call(self._h.Copy, x, y, w, h))
 
     def crop(self, *args, roi=None, **kwargs):
         if roi is not None:
@@ -166,11 +175,13 @@ class Image:
         self._h.PixToAi()
 
     def ai_to_pix(self):
-        self._h.AiToPix()
+        _bridge.AiToPix(self._h)
 
     def stretch(self, to_min, to_max):
-        if not self._h.Stretch(int(to_min), int(to_max)):
+        if not _bridge.IsGray(self._h):
             print('only support grayscale now\r')
+            return None
+        self._h.Stretch(int(to_min), int(to_max))
         return None
 
     def save(self, path, roi=None, quality=50):

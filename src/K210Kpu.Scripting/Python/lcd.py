@@ -26,6 +26,7 @@ _state = {'w': 320, 'h': 240, 'rotation': 0}
 
 def init(*args, **kwargs):
     _state['w'], _state['h'] = int(kwargs.get('width', 320)), int(kwargs.get('height', 240))
+    _bridge.LcdInit(_state['w'], _state['h'])
 
 
 def deinit():
@@ -79,7 +80,7 @@ def get_backlight():
 
 
 def clear(color=None):
-    pass
+    _bridge.LcdClear()
 
 
 def fill_rectangle(x, y, w, h, color):
@@ -90,8 +91,11 @@ def draw_string(x, y, text, color=None, bg=None):
     pass
 
 
-def display(img, *args, **kwargs):
+def display(img, roi=None, oft=None, *args, **kwargs):
     import image
     if not isinstance(img, image.Image):
         raise TypeError("can't convert to image")
-    _m.call(_bridge.LcdDisplay, img._h)
+    if oft is None:
+        _m.call(_bridge.LcdDisplay, img._h, False, 0, 0)
+    else:
+        _m.call(_bridge.LcdDisplay, img._h, True, int(oft[0]), int(oft[1]))

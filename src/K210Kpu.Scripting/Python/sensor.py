@@ -18,9 +18,11 @@ _SIZES = [
     ('SXGA', 1280, 1024), ('UXGA', 1600, 1200),
 ]
 _FRAME = {}
+_NAME = {}
 for _i, (_n, _w, _h) in enumerate(_SIZES, start=1):
     globals()[_n] = _i
     _FRAME[_i] = (_w, _h)
+    _NAME[_i] = _n
 
 OV2640 = 0x2642
 OV5640 = 0x5640
@@ -103,7 +105,7 @@ def skip_frames(n=10, time=None):
 def snapshot():
     fw, fh = _FRAME[_state['size']]
     w, h = _state['window'] or (fw, fh)
-    handle = _m.call(_bridge.Snapshot, fw, fh, w, h, _state['format'] == GRAYSCALE)
+    handle = _m.call(_bridge.Snapshot, _NAME[_state['size']], w, h, _state['format'] == GRAYSCALE)
     if handle is None:
         raise _ScriptEnd()
     return _image.Image._wrap(handle)

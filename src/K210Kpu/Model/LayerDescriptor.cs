@@ -48,6 +48,9 @@ public sealed class LayerDescriptor
     /// <summary>Multiply-accumulate operations the layer performs per run (0 for data movement).</summary>
     public long Macs { get; init; }
 
+    /// <summary>Per-layer quantization stored by the file (legacy format); otherwise null.</summary>
+    public LayerQuantization? Quantization { get; init; }
+
     /// <summary>Human-readable extra details (memory ranges, parameters), for <c>kpu info</c>.</summary>
     public string Details { get; init; } = string.Empty;
 

@@ -1,0 +1,415 @@
+namespace K210Kpu.Maix;
+
+/// <summary>Drawing, with the pixel-for-pixel rules of MaixPy's imlib (<c>omv/img/draw.c</c>).</summary>
+public sealed partial class Image
+{
+    /// <summary>
+    /// MaixPy's <c>draw_line</c>: Bresenham from (x0, y0) to (x1, y1); each point is a filled disc spanning
+    /// <c>-(t/2) .. (t-1)/2</c> around it (t = thickness). Nothing is drawn when thickness &lt; 1.
+    /// </summary>
+    /// <returns>This image.</returns>
+    public Image DrawLine(int x0, int y0, int x1, int y1, int color = -1, int thickness = 1)
+    {
+        if (thickness > 0)
+        {
+            int t0 = thickness / 2;
+            int t1 = (thickness - 1) / 2;
+            int dx = Math.Abs(x1 - x0), sx = x0 < x1 ? 1 : -1;
+            int dy = Math.Abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
+            int err = (dx > dy ? dx : -dy) / 2;
+            while (true)
+            {
+                PointFill(x0, y0, -t0, t1, color);
+                if (x0 == x1 && y0 == y1)
+                {
+                    break;
+                }
+
+                int e2 = err;
+                if (e2 > -dx)
+                {
+                    err -= dy;
+                    x0 += sx;
+                }
+
+                if (e2 < dy)
+                {
+                    err += dx;
+                    y0 += sy;
+                }
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// MaixPy's <c>draw_rectangle(x, y, w, h, color=white, thickness=1, fill=False)</c>. Filled: every pixel of
+    /// [x, x+w) × [y, y+h). Outline: the edges are <paramref name="thickness"/> wide and centred on the rectangle's
+    /// border pixels, extending <c>t/2</c> outward and <c>(t-1)/2</c> inward.
+    /// </summary>
+    /// <returns>This image.</returns>
+    public Image DrawRectangle(int x, int y, int w, int h, int color = -1, int thickness = 1, bool fill = false)
+    {
+        if (fill)
+        {
+            for (int yy = y; yy < y + h; yy++)
+            {
+                for (int xx = x; xx < x + w; xx++)
+                {
+                    SetPixel(xx, yy, color);
+                }
+            }
+        }
+        else if (thickness > 0)
+        {
+            int t0 = thickness / 2;
+            int t1 = (thickness - 1) / 2;
+            for (int i = x - t0, j = x + w + t1, k = y + h - 1; i < j; i++)
+            {
+                VLine(i, y - t0, y + t1, color);
+                VLine(i, k - t0, k + t1, color);
+            }
+
+            for (int i = y - t0, j = y + h + t1, k = x + w - 1; i < j; i++)
+            {
+                HLine(x - t0, x + t1, i, color);
+                HLine(k - t0, k + t1, i, color);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>Draws the rectangle <c>(X, Y, W, H)</c>, e.g. a detection's <c>Rect()</c>; see <see cref="DrawRectangle(int, int, int, int, int, int, bool)"/>.</summary>
+    /// <returns>This image.</returns>
+    public Image DrawRectangle((int X, int Y, int W, int H) rect, int color = -1, int thickness = 1, bool fill = false) =>
+        DrawRectangle(rect.X, rect.Y, rect.W, rect.H, color, thickness, fill);
+
+    /// <summary>MaixPy's <c>draw_cross(x, y, color=white, size=5, thickness=1)</c>: a horizontal and a vertical line of half-length <paramref name="size"/>.</summary>
+    /// <returns>This image.</returns>
+    public Image DrawCross(int x, int y, int color = -1, int size = 5, int thickness = 1)
+    {
+        DrawLine(x - size, y, x + size, y, color, thickness);
+        DrawLine(x, y - size, x, y + size, color, thickness);
+        return this;
+    }
+
+    /// <summary>
+    /// MaixPy's <c>draw_circle(x, y, r, color=white, thickness=1, fill=False)</c>: the midpoint ring algorithm between
+    /// radii <c>r - (t-1)/2</c> and <c>r + t/2</c>, or every pixel with <c>dx² + dy² ≤ r²</c> when filled.
+    /// </summary>
+    /// <returns>This image.</returns>
+    public Image DrawCircle(int cx, int cy, int r, int color = -1, int thickness = 1, bool fill = false)
+    {
+        if (fill)
+        {
+            PointFill(cx, cy, -r, r, color);
+        }
+        else if (thickness > 0)
+        {
+            int t0 = thickness / 2;
+            int t1 = (thickness - 1) / 2;
+            int xo = r + t0;
+            int xi = Math.Max(r - t1, 0);
+            int xiStart = xi;
+            int y = 0;
+            int erro = 1 - xo;
+            int erri = 1 - xi;
+            while (xo >= y)
+            {
+                HLine(cx + xi, cx + xo, cy + y, color);
+                VLine(cx + y, cy + xi, cy + xo, color);
+                HLine(cx - xo, cx - xi, cy + y, color);
+                VLine(cx - y, cy + xi, cy + xo, color);
+                HLine(cx - xo, cx - xi, cy - y, color);
+                VLine(cx - y, cy - xo, cy - xi, color);
+                HLine(cx + xi, cx + xo, cy - y, color);
+                VLine(cx + y, cy - xo, cy - xi, color);
+                y++;
+                if (erro < 0)
+                {
+                    erro += (2 * y) + 1;
+                }
+                else
+                {
+                    xo--;
+                    erro += 2 * (y - xo + 1);
+                }
+
+                if (y > xiStart)
+                {
+                    xi = y;
+                }
+                else if (erri < 0)
+                {
+                    erri += (2 * y) + 1;
+                }
+                else
+                {
+                    xi--;
+                    erri += 2 * (y - xi + 1);
+                }
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// MaixPy's <c>draw_image(img, x, y, x_scale=1, y_scale=1, alpha=256, mask=None)</c>, with its arithmetic.
+    /// Each destination pixel samples source pixel <c>(round(x / x_scale), round(y / y_scale))</c>.
+    /// At full alpha the source pixel is passed through MaixPy's RGB565 → RGB888 → RGB565 round trip whatever the
+    /// source format is (as the firmware does): grey → grey and RGB565 → RGB565 copy exactly, but a grey source
+    /// on an RGB565 destination comes out in MaixPy's red/green false colours. Use a grayscale destination for
+    /// grey mosaics. Below full alpha the firmware's brightness-weighted blend is used.
+    /// </summary>
+    /// <param name="source">The image to draw.</param>
+    /// <param name="x">Left edge in this image.</param>
+    /// <param name="y">Top edge in this image.</param>
+    /// <param name="xScale">Horizontal scale, ≥ 0.</param>
+    /// <param name="yScale">Vertical scale, ≥ 0.</param>
+    /// <param name="alpha">Opacity 0..256 (256 = opaque).</param>
+    /// <param name="mask">Optional mask: only pixels where the mask is bright (grey &gt; 127) are drawn.</param>
+    /// <returns>This image.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A scale is negative or alpha is outside 0..256.</exception>
+    public Image DrawImage(Image source, int x, int y, float xScale = 1f, float yScale = 1f, int alpha = 256, Image? mask = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!(xScale >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(xScale), "Error: 0.0 <= x_scale!");
+        }
+
+        if (!(yScale >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(yScale), "Error: 0.0 <= y_scale!");
+        }
+
+        float a = alpha / 256f;
+        if (!(a >= 0 && a <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), "Error: 0 <= alpha <= 256!");
+        }
+
+        float overX = xScale != 0 ? 1f / xScale : 0;
+        float overY = yScale != 0 ? 1f / yScale : 0;
+        int rows = (int)MathF.Round(source.Height * yScale, MidpointRounding.AwayFromZero);
+        int cols = (int)MathF.Round(source.Width * xScale, MidpointRounding.AwayFromZero);
+        for (int yy = 0; yy < rows; yy++)
+        {
+            int sy = (int)MathF.Round(yy * overY, MidpointRounding.AwayFromZero);
+            for (int xx = 0; xx < cols; xx++)
+            {
+                int sx = (int)MathF.Round(xx * overX, MidpointRounding.AwayFromZero);
+                if (mask is not null && !mask.IsMaskSet(sx, sy))
+                {
+                    continue;
+                }
+
+                int pixel = source.GetPixel(sx, sy);
+                int p = pixel & 0xFFFF;
+                byte r = ColorTables.Rb528[(p >> 11) & 0x1F];
+                byte g = ColorTables.G628[(p >> 5) & 0x3F];
+                byte b = ColorTables.Rb528[p & 0x1F];
+                if (source.Format == PixelFormat.Grayscale)
+                {
+                    // The firmware reads the grey byte as one of its byte-swapped RGB565 words.
+                    r = ColorTables.Rb528[(pixel >> 3) & 0x1F];
+                    g = ColorTables.G628[(pixel & 7) << 3];
+                    b = 0;
+                }
+                else if (source.Format == PixelFormat.Rgb888)
+                {
+                    r = (byte)(pixel >> 16);
+                    g = (byte)(pixel >> 8);
+                    b = (byte)pixel;
+                }
+
+                if (a != 1f)
+                {
+                    (byte r2, byte g2, byte b2) = GetPixel(x + xx, y + yy) < 0 ? ((byte)0, (byte)0, (byte)0) : GetRgb(x + xx, y + yy);
+                    float tmp = (r | g | b) / 256f;
+                    float ta = a * tmp;
+                    float beta = 1 - ta;
+                    r = (byte)Math.Min((int)((r * ta) + (r2 * beta)), 255);
+                    g = (byte)Math.Min((int)((g * ta) + (g2 * beta)), 255);
+                    b = (byte)Math.Min((int)((b * ta) + (b2 * beta)), 255);
+                }
+
+                SetPixel(x + xx, y + yy, EncodeFromFirmwareRgb(r, g, b, source.Format == PixelFormat.Grayscale));
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>Draws <paramref name="source"/> at the position <c>(X, Y)</c>; see <see cref="DrawImage(Image, int, int, float, float, int, Image?)"/>.</summary>
+    /// <returns>This image.</returns>
+    public Image DrawImage(Image source, (int X, int Y) position, float xScale = 1f, float yScale = 1f, int alpha = 256, Image? mask = null) =>
+        DrawImage(source, position.X, position.Y, xScale, yScale, alpha, mask);
+
+    // The firmware packs the colour into its RGB565 word and stores that word with the destination's pixel width.
+    private int EncodeFromFirmwareRgb(byte r, byte g, byte b, bool greySource)
+    {
+        int r5 = ColorTables.Rb825[r];
+        int g6 = ColorTables.G826[g];
+        int b5 = ColorTables.Rb825[b];
+        switch (Format)
+        {
+            case PixelFormat.Grayscale:
+                // The low byte of the byte-swapped word: r5 << 3 | g6 >> 3.
+                return (r5 << 3) | (g6 >> 3);
+            case PixelFormat.Rgb565:
+                return ColorTables.Pack565(r5, g6, b5);
+            default:
+                return greySource
+                    ? (ColorTables.Rb528[r5] << 16) | (ColorTables.G628[g6] << 8) | ColorTables.Rb528[b5]
+                    : (r << 16) | (g << 8) | b;
+        }
+    }
+
+    /// <summary>
+    /// MaixPy's <c>draw_string(x, y, text, color=white, scale=1, x_spacing=0, y_spacing=2, mono_space=False)</c> with
+    /// the built-in 5×7 font in 8×10 cells: glyph pixels are scaled by <paramref name="scale"/> (nearest), '\n' or '\r'
+    /// starts a new line <c>10·scale + y_spacing</c> lower. Proportional spacing (the default) advances by the glyph's
+    /// inked width plus one blank column; mono spacing by the full cell. Both add <paramref name="xSpacing"/>.
+    /// </summary>
+    /// <returns>This image.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The scale is not positive ("Error: 0 &lt; scale!").</exception>
+    public Image DrawString(int x, int y, string text, int color = -1, float scale = 1f, int xSpacing = 0, int ySpacing = 2, bool monoSpace = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!(scale > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), "Error: 0 < scale!");
+        }
+
+        int cellW = (int)MathF.Round(BitmapFont.CellWidth * scale, MidpointRounding.AwayFromZero);
+        int cellH = (int)MathF.Round(BitmapFont.CellHeight * scale, MidpointRounding.AwayFromZero);
+        int xOff = x;
+        int yOff = y;
+        foreach (char ch in text)
+        {
+            if (ch is '\n' or '\r')
+            {
+                xOff = x;
+                yOff += cellH + ySpacing;
+                continue;
+            }
+
+            int first = 0;
+            int last = BitmapFont.GlyphWidth - 1;
+            if (!monoSpace)
+            {
+                while (first <= last && !ColumnInked(ch, first))
+                {
+                    first++;
+                }
+
+                while (last >= first && !ColumnInked(ch, last))
+                {
+                    last--;
+                }
+            }
+
+            int gw = (int)MathF.Round(BitmapFont.GlyphWidth * scale, MidpointRounding.AwayFromZero);
+            int gh = (int)MathF.Round(BitmapFont.GlyphHeight * scale, MidpointRounding.AwayFromZero);
+            int left = monoSpace ? xOff + (int)MathF.Round(scale, MidpointRounding.AwayFromZero) : xOff - (int)MathF.Round(first * scale, MidpointRounding.AwayFromZero);
+            int top = yOff + (int)MathF.Round(scale, MidpointRounding.AwayFromZero);
+            for (int py = 0; py < gh; py++)
+            {
+                int row = Math.Min((int)(py / scale), BitmapFont.GlyphHeight - 1);
+                for (int px = 0; px < gw; px++)
+                {
+                    int column = Math.Min((int)(px / scale), BitmapFont.GlyphWidth - 1);
+                    if (BitmapFont.IsSet(ch, column, row))
+                    {
+                        SetPixel(left + px, top + py, color);
+                    }
+                }
+            }
+
+            if (monoSpace)
+            {
+                xOff += cellW + xSpacing;
+            }
+            else if (first > last)
+            {
+                // A blank glyph (space): three columns, as MaixPy advances for a space.
+                xOff += (int)MathF.Round(3 * scale, MidpointRounding.AwayFromZero) + xSpacing;
+            }
+            else
+            {
+                xOff += (int)MathF.Round((last - first + 2) * scale, MidpointRounding.AwayFromZero) + xSpacing;
+            }
+        }
+
+        return this;
+    }
+
+    private static bool ColumnInked(char ch, int column)
+    {
+        for (int row = 0; row < BitmapFont.GlyphHeight; row++)
+        {
+            if (BitmapFont.IsSet(ch, column, row))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // imlib's image_get_mask_pixel: a pixel is "set" when its grey value is above the middle (outside: not set).
+    private bool IsMaskSet(int x, int y)
+    {
+        if ((uint)x >= (uint)Width || (uint)y >= (uint)Height)
+        {
+            return false;
+        }
+
+        (byte r, byte g, byte b) = GetRgb(x, y);
+        return Format == PixelFormat.Grayscale ? r > 127 : ColorTables.Rgb888ToGray(r, g, b) > 127;
+    }
+
+    private void PointFill(int cx, int cy, int r0, int r1, int color)
+    {
+        for (int y = r0; y <= r1; y++)
+        {
+            for (int x = r0; x <= r1; x++)
+            {
+                if ((x * x) + (y * y) <= r0 * r0)
+                {
+                    SetPixel(cx + x, cy + y, color);
+                }
+            }
+        }
+    }
+
+    private void HLine(int x1, int x2, int y, int color)
+    {
+        if ((uint)y >= (uint)Height)
+        {
+            return;
+        }
+
+        for (int x = Math.Max(x1, 0), end = Math.Min(x2, Width - 1); x <= end; x++)
+        {
+            SetPixel(x, y, color);
+        }
+    }
+
+    private void VLine(int x, int y1, int y2, int color)
+    {
+        if ((uint)x >= (uint)Width)
+        {
+            return;
+        }
+
+        for (int y = Math.Max(y1, 0), end = Math.Min(y2, Height - 1); y <= end; y++)
+        {
+            SetPixel(x, y, color);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace K210Kpu.Model.V3;
+
+/// <summary>The V3 layer types, <c>kpu_model_layer_type_t</c> (SDK <c>kpu.h</c>; kpu-and-kmodel-v3 §4.6).</summary>
+internal enum V3LayerType : uint
+{
+    Invalid = 0,
+    Add = 1,
+    QuantizedAdd = 2,
+    GlobalMaxPool2d = 3,
+    QuantizedGlobalMaxPool2d = 4,
+    GlobalAveragePool2d = 5,
+    QuantizedGlobalAveragePool2d = 6,
+    MaxPool2d = 7,
+    QuantizedMaxPool2d = 8,
+    AveragePool2d = 9,
+    QuantizedAveragePool2d = 10,
+    Quantize = 11,
+    Dequantize = 12,
+    Requantize = 13,
+    L2Normalization = 14,
+    Softmax = 15,
+    Concat = 16,
+    QuantizedConcat = 17,
+    FullyConnected = 18,
+    QuantizedFullyConnected = 19,
+    TensorflowFlatten = 20,
+    QuantizedTensorflowFlatten = 21,
+    ResizeNearestNeighbor = 22,
+    QuantizedResizeNearestNeighbor = 23,
+    ChannelwiseDequantize = 24,
+    Logistic = 25,
+    K210Conv = 10240,
+    K210AddPadding = 10241,
+    K210RemovePadding = 10242,
+    K210Upload = 10243,
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using K210Kpu.Cli.Commands;
+using K210Kpu.Tests.Analysis;
+
+namespace K210Kpu.Tests.Cli;
+
+public class CheckCommandTests
+{
+    [Fact]
+    public void Check_V3WithLayerTheSdkAbortsOn_Exits5AndNamesIt()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("k210kpu-check-").FullName, "bad");
+        try
+        {
+            File.WriteAllBytes(path, V3Bytes.Build(64, [(16, 16)], V3Bytes.FullyConnected(0, 4), V3Bytes.FloatMaxPool(4, 16)));
+            KpuProcess.Result r = KpuProcess.Run("check", path);
+            Assert.Equal(5, r.ExitCode);
+            Assert.Contains("WILL FAIL", r.StdOut, StringComparison.Ordinal);
+            Assert.Contains("layer 1: MAX_POOL2D", r.StdOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, true);
+        }
+    }
+
+    [Fact]
+    public void Check_Json_HasVerdictAndFindings()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("k210kpu-check-").FullName, "bad");
+        try
+        {
+            File.WriteAllBytes(path, V3Bytes.Build(64, [(16, 16)], V3Bytes.Softmax(0, 16, 4)));
+            KpuProcess.Result r = KpuProcess.Run("check", path, "--json", "--firmware", "sdk");
+            Assert.Equal(5, r.ExitCode);
+            using JsonDocument doc = JsonDocument.Parse(r.StdOut);
+            Assert.Equal("will fail", doc.RootElement.GetProperty("verdict").GetString());
+            Assert.Equal("sdk", doc.RootElement.GetProperty("firmware").GetString());
+            Assert.Contains(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "first-layer");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, true);
+        }
+    }
+
+    [Fact]
+    public void Check_MissingFile_IsAUsageError() =>
+        Assert.Equal(1, KpuProcess.Run("check", "/nonexistent/model").ExitCode);
+
+    [Fact]
+    public void Check_UnknownFirmware_IsAUsageError()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            KpuProcess.Result r = KpuProcess.Run("check", path, "--firmware", "canmv");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("--firmware", r.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("3145728", 3145728L)]
+    [InlineData("0x300000", 3145728L)]
+    [InlineData("2052K", 2052L * 1024)]
+    [InlineData("3.5M", 3670016L)]
+    public void Size_ParsesByteCounts(string text, long expected) => Assert.Equal(expected, CheckOptionSet.Size(text, "--heap"));
+
+    [SharedFact]
+    public void Check_RealV5File_Exits5()
+    {
+        KpuProcess.Result r = KpuProcess.Run("check", TestFiles.Model("nncase_yolox_nano_224_v5")!);
+        Assert.Equal(5, r.ExitCode);
+        Assert.Contains("V5", r.StdOut, StringComparison.Ordinal);
+    }
+}

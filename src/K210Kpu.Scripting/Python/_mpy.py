@@ -13,6 +13,8 @@ def maix_error(e):
     """The Python exception for a C# MaixError (or None for other exceptions)."""
     t = getattr(e, 'PythonType', None)
     if t is None:
+        if type(e).__name__ == 'ObjectDisposedException':
+            return OSError('[MAIXPY]kpu: kpu_net used after kpu.deinit')
         return None
     cls = getattr(builtins, str(t), RuntimeError)
     printed = getattr(e, 'Printed', None)

@@ -58,6 +58,7 @@ public static class ScriptRunner
             }
             finally
             {
+                bridge.ReleaseModels();
                 Kpu.Output = kpuOutput;
                 Lcd.SetOutput(null);
             }

@@ -8,13 +8,14 @@ namespace K210Kpu.Scripting.Bridge;
 public sealed partial class ScriptBridge
 {
     private readonly Dictionary<KpuTask, double> _latency = [];
+    private readonly List<KpuTask> _tasks = [];
 
     /// <summary><c>kpu.load(addr)</c>: the model flashed at <paramref name="address"/>.</summary>
     public KpuTask LoadFlash(int address)
     {
         try
         {
-            return Kpu.Load(Flash, address);
+            return Track(Kpu.Load(Flash, address));
         }
         catch (MaixPyException ex) when (ex.Code == KpuErrorCode.KModelVersion && Flash.Contents[address..].IndexOfAnyExcept((byte)0xFF) is -1 or > 64)
         {
@@ -31,7 +32,24 @@ public sealed partial class ScriptBridge
             Notice($"file-missing-{scriptPath}", $"{scriptPath} is {hostPath} on this machine, which does not exist");
         }
 
-        return Kpu.Load(hostPath);
+        return Track(Kpu.Load(hostPath));
+    }
+
+    /// <summary>Frees every model the script loaded, as a board reset does when a script ends.</summary>
+    internal void ReleaseModels()
+    {
+        foreach (KpuTask task in _tasks)
+        {
+            task.Dispose();
+        }
+
+        _tasks.Clear();
+    }
+
+    private KpuTask Track(KpuTask task)
+    {
+        _tasks.Add(task);
+        return task;
     }
 
     /// <summary><c>kpu.init_yolo2</c> (arguments already checked as MaixPy checks them).</summary>

@@ -15,6 +15,7 @@ internal static class Program
             DetectCommand.Create(),
             FmapCommand.Create(),
             CheckCommand.Create(),
+            ReportCommand.Create(),
             RunScriptCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);

@@ -15,7 +15,7 @@ internal static partial class KpuActivation
         long constant = plan.Constant[oc];
         KpuBatchNorm bn = plan.BatchNorm[oc];
         int i = 0;
-        if (plan.Sorted && Avx512F.IsSupported && Avx512DQ.IsSupported)
+        if (plan.SegmentCount > 0 && Avx512F.IsSupported && Avx512DQ.IsSupported)
         {
             i = ApplyVector512(plan, constant, bn, acc, xTerm, destination);
         }

@@ -92,7 +92,8 @@ internal static partial class KpuConv
         ref int w0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plan.PackedWeights), block * pairs * tapCount * C);
         ref int out0 = ref MemoryMarshal.GetArrayDataReference(acc);
         nuint cs = (nuint)accStride;
-        for (int b = 0; b < count; b += KpuConvPlan.Block)
+        int b = 0;
+        for (; b + KpuConvPlan.Block <= count; b += KpuConvPlan.Block)
         {
             Vector512<int> a00 = default, a01 = default, a02 = default, a03 = default;
             Vector512<int> a10 = default, a11 = default, a12 = default, a13 = default;
@@ -141,6 +142,34 @@ internal static partial class KpuConv
             a20.StoreUnsafe(ref o, 2 * cs); a21.StoreUnsafe(ref o, (2 * cs) + 16); a22.StoreUnsafe(ref o, (2 * cs) + 32); a23.StoreUnsafe(ref o, (2 * cs) + 48);
             a30.StoreUnsafe(ref o, 3 * cs); a31.StoreUnsafe(ref o, (3 * cs) + 16); a32.StoreUnsafe(ref o, (3 * cs) + 32); a33.StoreUnsafe(ref o, (3 * cs) + 48);
         }
+
+        // The last up to 3 vectors of 16 positions, one at a time.
+        for (; b < count; b += KpuConvPlan.Granule)
+        {
+            Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
+            ref int w = ref w0;
+            ref int xq = ref Unsafe.Add(ref x0, from + b);
+            for (int q = 0; q < pairs; q++)
+            {
+                for (int t = 0; t < tapCount; t++)
+                {
+                    Vector512<short> v = Vector512.LoadUnsafe(ref Unsafe.Add(ref xq, Unsafe.Add(ref tap0, t))).AsInt16();
+                    a0 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(w).AsInt16());
+                    a1 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref w, 1)).AsInt16());
+                    a2 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref w, 2)).AsInt16());
+                    a3 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref w, 3)).AsInt16());
+                    w = ref Unsafe.Add(ref w, C);
+                }
+
+                xq = ref Unsafe.Add(ref xq, stride);
+            }
+
+            ref int o = ref Unsafe.Add(ref out0, b);
+            a0.StoreUnsafe(ref o, 0);
+            a1.StoreUnsafe(ref o, cs);
+            a2.StoreUnsafe(ref o, 2 * cs);
+            a3.StoreUnsafe(ref o, 3 * cs);
+        }
     }
 
     /// <summary>Depthwise: per tap pair one <c>vpmaddwd</c> for Σx·w and one for Σx, 4 vectors of 16 positions at a time.</summary>
@@ -155,7 +184,8 @@ internal static partial class KpuConv
         ref int x0 = ref MemoryMarshal.GetArrayDataReference(words);
         ref int acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
         ref int sums0 = ref MemoryMarshal.GetArrayDataReference(sums);
-        for (int b = 0; b < count; b += KpuConvPlan.Block)
+        int b = 0;
+        for (; b + KpuConvPlan.Block <= count; b += KpuConvPlan.Block)
         {
             Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
             Vector512<int> s0 = default, s1 = default, s2 = default, s3 = default;
@@ -183,6 +213,21 @@ internal static partial class KpuConv
             a0.StoreUnsafe(ref o, 0); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
             ref int so = ref Unsafe.Add(ref sums0, b);
             s0.StoreUnsafe(ref so, 0); s1.StoreUnsafe(ref so, 16); s2.StoreUnsafe(ref so, 32); s3.StoreUnsafe(ref so, 48);
+        }
+
+        for (; b < count; b += KpuConvPlan.Granule)
+        {
+            Vector512<int> a = default, s = default;
+            ref int xb = ref Unsafe.Add(ref x0, from + b);
+            for (int t = 0; t < tapPairs; t++)
+            {
+                Vector512<short> v = Vector512.LoadUnsafe(ref Unsafe.Add(ref xb, Unsafe.Add(ref off0, t))).AsInt16();
+                a += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref w0, t)).AsInt16());
+                s += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref ones0, t)).AsInt16());
+            }
+
+            a.StoreUnsafe(ref Unsafe.Add(ref acc0, b));
+            s.StoreUnsafe(ref Unsafe.Add(ref sums0, b));
         }
     }
 }

@@ -19,6 +19,9 @@ internal sealed class KpuConvPlan
     /// <summary>Output positions per kernel block (4 vectors of 16).</summary>
     public const int Block = 64;
 
+    /// <summary>Granularity of the position range: one vector of 16 (a range ends with up to 3 single-vector steps).</summary>
+    public const int Granule = 16;
+
     /// <summary>Output channels per register block of the normal convolution.</summary>
     public const int Channels = 4;
 
@@ -34,7 +37,7 @@ internal sealed class KpuConvPlan
         Pitch = Width + (2 * pad);
         PaddedHeight = Height + (2 * pad);
         Positions = Height * Pitch;
-        RoundedPositions = (Positions + Block - 1) / Block * Block;
+        RoundedPositions = (Positions + Granule - 1) / Granule * Granule;
         int reach = (pad * 2 * Pitch) + (pad * 2);
         Stride = (RoundedPositions + reach + 2 + 15) / 16 * 16;
         InputChannels = a.InputChannels;
@@ -150,22 +153,39 @@ internal sealed class KpuConvPlan
             Sorted &= segment.Shift is >= 0 and <= 63;
         }
 
+        // Lane tables of the reachable, distinct segments: a segment whose start equals the next one's is never chosen,
+        // and a constant segment (mul 0) that repeats the previous constant segment (same add) is merged into it.
         SegmentStart = new long[KpuActivation.Segments];
         SegmentMul = new long[KpuActivation.Segments];
         SegmentShift = new long[KpuActivation.Segments];
         SegmentAdd = new long[KpuActivation.Segments];
-        SegmentMask = new long[KpuActivation.Segments];
-        SegmentHalf = new long[KpuActivation.Segments];
-        for (int i = 0; i < Math.Min(s.Length, KpuActivation.Segments); i++)
+        Array.Fill(SegmentStart, long.MaxValue);
+        int kept = 0;
+        if (Sorted)
         {
-            int shift = Math.Clamp(s[i].Shift, 0, 63);
-            SegmentStart[i] = s[i].StartX;
-            SegmentMul[i] = s[i].Mul;
-            SegmentShift[i] = shift;
-            SegmentAdd[i] = s[i].Add;
-            SegmentMask[i] = shift == 0 ? 0 : (long)((1UL << shift) - 1);
-            SegmentHalf[i] = shift == 0 ? 1 : 1L << (shift - 1);
+            for (int i = 0; i < s.Length; i++)
+            {
+                if (i > 0 && i + 1 < s.Length && s[i].StartX == s[i + 1].StartX)
+                {
+                    continue;
+                }
+
+                if (i > 0 && kept > 0 && s[i].Mul == 0 && SegmentMul[kept - 1] == 0 &&
+                    s[i].Add == SegmentAdd[kept - 1])
+                {
+                    continue;
+                }
+
+                int shift = s[i].Shift;
+                SegmentStart[kept] = s[i].StartX;
+                SegmentMul[kept] = s[i].Mul;
+                SegmentShift[kept] = shift;
+                SegmentAdd[kept] = s[i].Add;
+                kept++;
+            }
         }
+
+        SegmentCount = kept;
     }
 
     public int Kernel { get; }
@@ -182,7 +202,7 @@ internal sealed class KpuConvPlan
     /// <summary>Linear output positions H·Pitch (the extra columns included).</summary>
     public int Positions { get; }
 
-    /// <summary><see cref="Positions"/> rounded up to <see cref="Block"/>.</summary>
+    /// <summary><see cref="Positions"/> rounded up to <see cref="Granule"/>.</summary>
     public int RoundedPositions { get; }
 
     /// <summary>Elements per staged plane: every position a block may read, rounded to 16.</summary>
@@ -233,19 +253,17 @@ internal sealed class KpuConvPlan
     /// </summary>
     public bool Sorted { get; }
 
+    /// <summary>Starts of the merged segments; unused entries hold <see cref="long.MaxValue"/> (never below a value).</summary>
     public long[] SegmentStart { get; }
+
+    /// <summary>Number of merged segments (1..16; 0 when <see cref="Sorted"/> is false).</summary>
+    public int SegmentCount { get; }
 
     public long[] SegmentMul { get; }
 
     public long[] SegmentShift { get; }
 
     public long[] SegmentAdd { get; }
-
-    /// <summary>(1 &lt;&lt; shift) − 1.</summary>
-    public long[] SegmentMask { get; }
-
-    /// <summary>1 &lt;&lt; (shift − 1); 1 for shift 0 so that nothing rounds.</summary>
-    public long[] SegmentHalf { get; }
 
     /// <summary>The plan of <paramref name="layer"/>, built on first use.</summary>
     public static KpuConvPlan For(KpuConvLayer layer) => Cache.GetValue(layer, static l => new KpuConvPlan(l));

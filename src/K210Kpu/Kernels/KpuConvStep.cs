@@ -33,6 +33,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
     private int _chunk;
     private int _chunks;
     private int _ocGroupBlocks;
+    private int _rowStep;
 
     private enum Phase
     {
@@ -56,6 +57,9 @@ internal sealed class KpuConvStep : IKpuParallelWork
         _outWidth = a.OutputWidth;
         _outHeight = a.OutputHeight;
         _poolType = a.PoolType;
+
+        // Select pools (5, 7) read only every stride-th row: the other rows are not activated.
+        _rowStep = _poolType is 5 or 7 ? KpuPool.Stride(_poolType) : 1;
         KpuWorkerPool pool = KpuWorkerPool.Shared;
         threads = Math.Max(1, Math.Min(threads, pool.MaxParticipants));
         _scratch = workspace.Participants(threads);
@@ -201,7 +205,33 @@ internal sealed class KpuConvStep : IKpuParallelWork
                     break;
                 }
 
-                KpuActivation.Apply(p, oc, acc.AsSpan(c * _chunk, count), xTerm, _activated.AsSpan((oc * p.RoundedPositions) + from, count));
+                Activate(oc, from, acc.AsSpan(c * _chunk, count), xTerm);
+            }
+        }
+    }
+
+    /// <summary>Batch-norm + activation of channel <paramref name="oc"/> at positions [from, from + acc.Length), skipping rows no pool reads.</summary>
+    private void Activate(int oc, int from, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm)
+    {
+        KpuConvPlan p = _plan;
+        Span<byte> destination = _activated.AsSpan((oc * p.RoundedPositions) + from, acc.Length);
+        if (_rowStep == 1)
+        {
+            KpuActivation.Apply(p, oc, acc, xTerm, destination);
+            return;
+        }
+
+        int end = from + acc.Length;
+        int firstRow = (from / p.Pitch) + _rowStep - 1;
+        firstRow -= firstRow % _rowStep;
+        for (int y = firstRow; y < p.Height && y * p.Pitch < end; y += _rowStep)
+        {
+            int r0 = y * p.Pitch;
+            int lo = Math.Max(r0, from);
+            int hi = Math.Min(r0 + p.Width, end);
+            if (hi > lo)
+            {
+                KpuActivation.Apply(p, oc, acc[(lo - from)..(hi - from)], xTerm[(lo - from)..(hi - from)], destination[(lo - from)..(hi - from)]);
             }
         }
     }
@@ -246,7 +276,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
             int count = Math.Min(Chunk, p.RoundedPositions - from);
             KpuConv.ConvolveDepthwiseBlock(p, words, c, from, count, acc, sums);
             KpuConv.SumsToXTerm(sums.AsSpan(0, count), p.ArgX, p.ShrX, xTerm.AsSpan(0, count));
-            KpuActivation.Apply(p, c, acc.AsSpan(0, count), xTerm.AsSpan(0, count), _activated.AsSpan((c * p.RoundedPositions) + from, count));
+            Activate(c, from, acc.AsSpan(0, count), xTerm.AsSpan(0, count));
         }
     }
 

@@ -200,7 +200,7 @@ public sealed class FlashStreamingPlan
         var notes = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture, $"SPI {clock / 1e6:0.00} MHz for spi_speed {spiSpeedHz}: {SpiSourceClockHz / 1e6:0} MHz / {SpiSourceClockHz / clock:0}; quad read, {clock * BytesPerSpiClock / 1e6:0.0} MB/s; command/address cycles per read are not counted"),
-            "the layer times are the RAM estimate (±15 %); the double buffer is assumed to hide a read fully behind the previous batch's layers, an upper bound on its gain (MaixPy's face model: 24 ms from RAM, 37 ms single, 34 ms double buffer, neucrack.com/p/313)",
+            "the layer times are the RAM estimate (±15 %); with the double buffer a read overlaps only the previous read's layers, never its own layer: single-buffer estimates match the published figures (face +11.6 ms vs +13, mbnet75 +65.9 ms vs +66), the double buffer hides less here than measured on large-layer models (mbnet75: 97.7 ms estimated vs 83 ms, BBS 1811; face: 21.4 vs 34 − 11 ms of MaixPy overhead)",
         };
         if (isDualBuffer && batchSize < largest)
         {

@@ -76,7 +76,8 @@ public static partial class Kpu
     /// </summary>
     /// <exception cref="MaixPyException">
     /// ValueError "model_addr must &gt; 0" for an address ≤ 0; otherwise ValueError "[MAIXPY]kpu: load_flash error:CODE, TEXT":
-    /// 2001 ERR_PARAM for an address beyond the flash, <paramref name="spiSpeed"/> outside 1–80,000,000,
+    /// 2001 ERR_PARAM for an address beyond the flash, a model larger than <see cref="MaxFlashModelBytes"/> (it would
+    /// overlap the firmware), <paramref name="spiSpeed"/> outside 1–80,000,000,
     /// <paramref name="batchSize"/> &lt; 0, or the double buffer with <paramref name="batchSize"/> 0;
     /// 2002 ERR_KMODEL_VERSION when the flash does not hold a byte-swapped kmodel V3 there (an unswapped model, kmodel V4,
     /// the legacy format, erased flash: MaixPy's load_flash runs V3 only);
@@ -122,6 +123,12 @@ public static partial class Kpu
         catch (MaixPyException e)
         {
             throw LoadFlashError(e.Code);
+        }
+
+        if (size > MaxFlashModelBytes)
+        {
+            // Larger than the flash less the firmware region: on a board it would overlap the firmware.
+            throw LoadFlashError(KpuErrorCode.Param);
         }
 
         long stored = (size + 3) & ~3L;

@@ -184,6 +184,20 @@ public class LoadFlashTests
     }
 
     [Fact]
+    public void ModelLargerThanFlashLessFirmware_Is2001()
+    {
+        byte[] header = new byte[28 + 8 + 8];
+        BitConverter.GetBytes(3).CopyTo(header, 0);
+        BitConverter.GetBytes(1).CopyTo(header, 12);
+        BitConverter.GetBytes(1).CopyTo(header, 24);
+        BitConverter.GetBytes(12).CopyTo(header, 36);
+        BitConverter.GetBytes((int)Kpu.MaxFlashModelBytes).CopyTo(header, 40);
+        var flash = new Flash();
+        flash.Write(0x1000, FlashPack.ToFlashWordOrder(header));
+        Assert.Equal(KpuErrorCode.Param, Assert.Throws<MaixPyException>(() => Kpu.LoadFlash(flash, 0x1000, false, 0, 60_000_000)).Code);
+    }
+
+    [Fact]
     public void ModelRunningPastTheFlashEnd_Is2003()
     {
         byte[] model = BigModel.Build(layers: 1, width: 16);

@@ -15,6 +15,7 @@ internal static class Program
             DetectCommand.Create(),
             FmapCommand.Create(),
             CheckCommand.Create(),
+            ReportCommand.Create(),
             FlashPackCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);

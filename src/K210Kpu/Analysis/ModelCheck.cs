@@ -64,7 +64,7 @@ public static class ModelCheck
     public const double SlowCpuShare = 0.25;
 
     /// <summary>The CPU-share warning needs at least this many milliseconds of CPU layers (a tiny model's dequantize is no problem).</summary>
-    public const double SlowCpuTotalMilliseconds = 2.0;
+    public const double SlowCpuTotalMilliseconds = 4.0;
 
     /// <summary>A single CPU layer estimated above this many milliseconds gets a "slow" warning.</summary>
     public const double SlowCpuLayerMilliseconds = 5.0;
@@ -457,7 +457,7 @@ public static class ModelCheck
             findings.Add(new CheckFinding(
                 "cpu-layers",
                 CheckVerdict.Warning,
-                string.Create(CultureInfo.InvariantCulture, $"{cpuLayers} CPU layers take {estimate.CpuMilliseconds:0.0} ms, {share:P0} of the estimated {estimate.ModelMilliseconds:0.0} ms"),
+                string.Create(CultureInfo.InvariantCulture, $"{Plural(cpuLayers, "CPU layer")} take {estimate.CpuMilliseconds:0.0} ms, {share:P0} of the estimated {estimate.ModelMilliseconds:0.0} ms"),
                 Source));
         }
         else if (findings.Count == before)
@@ -465,7 +465,7 @@ public static class ModelCheck
             findings.Add(new CheckFinding(
                 "cpu-layers",
                 CheckVerdict.Ok,
-                string.Create(CultureInfo.InvariantCulture, $"{model.Layers.Count - cpuLayers} KPU layers, {cpuLayers} CPU layers ({estimate.CpuMilliseconds:0.00} ms, {share:P0} of the time)"),
+                string.Create(CultureInfo.InvariantCulture, $"{Plural(model.Layers.Count - cpuLayers, "KPU layer")}, {Plural(cpuLayers, "CPU layer")} ({estimate.CpuMilliseconds:0.00} ms, {share:P0} of the time)"),
                 Source));
         }
     }
@@ -485,6 +485,8 @@ public static class ModelCheck
             }
         }
     }
+
+    private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     private static bool IsV4HeavyCpuOp(uint opCode) => opCode is 0x02 or 0x04 or 0x0F or 0x10 or 0x11 or 0x13 or (>= 0x1001 and <= 0x1005);
 

@@ -162,7 +162,7 @@ public sealed partial class Image
     /// At full alpha the source pixel is passed through MaixPy's RGB565 → RGB888 → RGB565 round trip whatever the
     /// source format is (as the firmware does): grey → grey and RGB565 → RGB565 copy exactly, but a grey source
     /// on an RGB565 destination comes out in MaixPy's red/green false colours. Use a grayscale destination for
-    /// grey mosaics. Below full alpha the firmware's brightness-weighted blend is used.
+    /// grey mosaics. Below full alpha the firmware's brightness-weighted blend is used, reading the destination the same way.
     /// </summary>
     /// <param name="source">The image to draw.</param>
     /// <param name="x">Left edge in this image.</param>
@@ -207,28 +207,16 @@ public sealed partial class Image
                     continue;
                 }
 
-                int pixel = source.GetPixel(sx, sy);
-                int p = pixel & 0xFFFF;
-                byte r = ColorTables.Rb528[(p >> 11) & 0x1F];
-                byte g = ColorTables.G628[(p >> 5) & 0x3F];
-                byte b = ColorTables.Rb528[p & 0x1F];
-                if (source.Format == PixelFormat.Grayscale)
-                {
-                    // The firmware reads the grey byte as one of its byte-swapped RGB565 words.
-                    r = ColorTables.Rb528[(pixel >> 3) & 0x1F];
-                    g = ColorTables.G628[(pixel & 7) << 3];
-                    b = 0;
-                }
-                else if (source.Format == PixelFormat.Rgb888)
-                {
-                    r = (byte)(pixel >> 16);
-                    g = (byte)(pixel >> 8);
-                    b = (byte)pixel;
-                }
-
+                (byte r, byte g, byte b) = source.FirmwareRgb(source.GetPixel(sx, sy));
                 if (a != 1f)
                 {
-                    (byte r2, byte g2, byte b2) = GetPixel(x + xx, y + yy) < 0 ? ((byte)0, (byte)0, (byte)0) : GetRgb(x + xx, y + yy);
+                    int under = GetPixel(x + xx, y + yy);
+                    if (under < 0)
+                    {
+                        continue;
+                    }
+
+                    (byte r2, byte g2, byte b2) = FirmwareRgb(under);
                     float tmp = (r | g | b) / 256f;
                     float ta = a * tmp;
                     float beta = 1 - ta;
@@ -248,6 +236,21 @@ public sealed partial class Image
     /// <returns>This image.</returns>
     public Image DrawImage(Image source, (int X, int Y) position, float xScale = 1f, float yScale = 1f, int alpha = 256, Image? mask = null) =>
         DrawImage(source, position.X, position.Y, xScale, yScale, alpha, mask);
+
+    // The firmware reads every pixel as one of its (byte-swapped) RGB565 words and expands it with its tables; a grey
+    // byte g therefore reads as r5 = g >> 3, g6 = (g & 7) << 3, b5 = 0. RGB888 (a desktop extension) reads as itself.
+    private (byte R, byte G, byte B) FirmwareRgb(int pixel)
+    {
+        switch (Format)
+        {
+            case PixelFormat.Grayscale:
+                return (ColorTables.Rb528[(pixel >> 3) & 0x1F], ColorTables.G628[(pixel & 7) << 3], 0);
+            case PixelFormat.Rgb565:
+                return (ColorTables.Rb528[(pixel >> 11) & 0x1F], ColorTables.G628[(pixel >> 5) & 0x3F], ColorTables.Rb528[pixel & 0x1F]);
+            default:
+                return ((byte)(pixel >> 16), (byte)(pixel >> 8), (byte)pixel);
+        }
+    }
 
     // The firmware packs the colour into its RGB565 word and stores that word with the destination's pixel width.
     private int EncodeFromFirmwareRgb(byte r, byte g, byte b, bool greySource)

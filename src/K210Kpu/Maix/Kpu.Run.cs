@@ -348,7 +348,7 @@ public static partial class Kpu
         }
     }
 
-    private static FeatureMap LayerMap(KpuTask task, int index)
+    internal static FeatureMap LayerMap(KpuTask task, int index)
     {
         LayerDescriptor layer = task.Model.Layers[index];
         byte[] data = task.Interpreter.ReadLayerOutput(index);

@@ -84,6 +84,14 @@ public sealed partial class KpuTask : IDisposable
     /// <summary>True once disposed.</summary>
     public bool IsDisposed => _disposed;
 
+    /// <summary>
+    /// The image size and channels the model takes, as MaixPy checks images against them: for V3 models the first
+    /// KPU layer's input registers, for V4 models input 0's shape.
+    /// </summary>
+    /// <exception cref="MaixPyException">A V3 model does not start with a KPU layer ("first layer not conv layer!").</exception>
+    /// <exception cref="ObjectDisposedException">The task was disposed.</exception>
+    public (int Width, int Height, int Channels) InputShape => Kpu.InputShape(this);
+
     internal IReadOnlyDictionary<int, (int W, int H, int Ch)> OutputShapes => _outputShapes;
 
     internal Interpreter Interpreter

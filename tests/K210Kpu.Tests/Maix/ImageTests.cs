@@ -261,6 +261,17 @@ public class ImageTests
     }
 
     [Fact]
+    public void DrawImage_HalfAlpha_UsesTheFirmwaresBrightnessWeightedBlend()
+    {
+        var src = new Image(1, 1, PixelFormat.Grayscale);
+        src.Data[0] = 255; // read as r8 = 255, g8 = g628[56] = 227, b8 = 0
+        var dst = new Image(1, 1, PixelFormat.Grayscale);
+        dst.DrawImage(src, 0, 0, alpha: 128);
+        // t_alpha = 0.5 · (255|227|0)/256: r = 127, g = 113 → r5 = 15, g6 = 28 → stored (15 << 3) | (28 >> 3) = 123.
+        Assert.Equal(123, dst.GetPixel(0, 0));
+    }
+
+    [Fact]
     public void Copy_Region_IsClippedAndIndependent()
     {
         var img = new Image(4, 4, PixelFormat.Grayscale);

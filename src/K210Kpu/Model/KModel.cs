@@ -11,6 +11,13 @@ public sealed class KModel
     /// <summary>Largest model file accepted (the K210's SPI flash is 16 MiB).</summary>
     public const int MaxFileBytes = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Most multiply-accumulates one run of a model may take, all layers together: 10 G, four times the heaviest
+    /// known K210 model (a licence-plate recogniser, 2.5 G), and about ten seconds of emulation. A model above it is
+    /// refused at load time, so no run can be made to take minutes.
+    /// </summary>
+    public const long MaxTotalMacs = 10_000_000_000;
+
     internal KModel(
         KModelFormat format,
         int version,
@@ -115,13 +122,15 @@ public sealed class KModel
             ThrowHelper.Format($"the model is larger than {MaxFileBytes / (1024 * 1024)} MiB; no K210 model can be that large");
         }
 
-        return KModelSniffer.Detect(bytes.Span) switch
+        KModel model = KModelSniffer.Detect(bytes.Span) switch
         {
             KModelFormat.V3 => Model.V3.KModelReaderV3.Read(bytes),
             KModelFormat.V4 => Model.V4.KModelReaderV4.Read(bytes),
             KModelFormat.Legacy => Model.Legacy.KModelReaderLegacy.Read(bytes),
             _ => throw new InvalidOperationException("unreachable"),
         };
+        Model.WorkLimit.Check(model);
+        return model;
     }
 
     /// <summary>Loads a model from its bytes.</summary>

@@ -1,0 +1,23 @@
+namespace K210Kpu.Model;
+
+/// <summary>Refuses, at load time, models whose declared work would make one run take minutes.</summary>
+internal static class WorkLimit
+{
+    /// <exception cref="KModelValidationException">The layers' multiply-accumulates add up to more than <see cref="KModel.MaxTotalMacs"/>.</exception>
+    public static void Check(KModel model)
+    {
+        long total = 0;
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            long macs = model.Layers[i].Macs;
+            if (macs < 0 || macs > KModel.MaxTotalMacs - total)
+            {
+                ThrowHelper.Validation(
+                    $"layer {i} ({model.Layers[i].Name}) brings the model's work to more than {KModel.MaxTotalMacs / 1_000_000_000} G multiply-accumulates per run, the most accepted (the heaviest known K210 model needs 2.5 G)",
+                    i);
+            }
+
+            total += macs;
+        }
+    }
+}

@@ -129,7 +129,7 @@ public sealed class KModel
             KModelFormat.Legacy => Model.Legacy.KModelReaderLegacy.Read(bytes),
             _ => throw new InvalidOperationException("unreachable"),
         };
-        Model.WorkLimit.Check(model);
+        Model.ModelLimits.Check(model);
         return model;
     }
 

@@ -1,11 +1,16 @@
 namespace K210Kpu.Model;
 
-/// <summary>Refuses, at load time, models whose declared work would make one run take minutes.</summary>
-internal static class WorkLimit
+/// <summary>Checks every reader's result shares: something to run, and no more work than <see cref="KModel.MaxTotalMacs"/>.</summary>
+internal static class ModelLimits
 {
-    /// <exception cref="KModelValidationException">The layers' multiply-accumulates add up to more than <see cref="KModel.MaxTotalMacs"/>.</exception>
+    /// <exception cref="KModelValidationException">The model has no layers, or its layers' multiply-accumulates add up to more than <see cref="KModel.MaxTotalMacs"/>.</exception>
     public static void Check(KModel model)
     {
+        if (model.Layers.Count == 0)
+        {
+            ThrowHelper.Validation("the model has no layers (nodes), so there is nothing to run", -1);
+        }
+
         long total = 0;
         for (int i = 0; i < model.Layers.Count; i++)
         {

@@ -234,7 +234,7 @@ def load_flash(model_addr, is_dual_buf, batch_size, spi_speed):
     if model_addr <= 0:
         raise ValueError('[MAIXPY]kpu: model_addr must > 0 ')
     try:
-        return kpu_net(_m.call(_bridge.LoadFlash, min(model_addr, 0x7fffffff)))
+        return kpu_net(_m.call(_bridge.LoadFlashBigEndian, min(model_addr, 0x7fffffff)))
     except ValueError as e:
         raise ValueError(str(e).replace('load error', 'load_flash error')) from None
 

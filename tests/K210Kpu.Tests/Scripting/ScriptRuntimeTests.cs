@@ -25,6 +25,7 @@ public sealed class ScriptRuntimeTests
         Assert.Equal("listdir True", lines[1]);
         Assert.Equal(2, lines.Count(l => l == "pixel (255, 255, 255) (255, 0, 0)"));
         Assert.Equal(2, lines.Count(l => l == "sizes 112 112 True 32"));
+        Assert.Equal(2, lines.Count(l => l == "positional (0, 255, 0) (255, 255, 0)"));
         Assert.Equal(2, lines.Count(l => l.StartsWith("fps ", StringComparison.Ordinal) && l.EndsWith("diff True", StringComparison.Ordinal)));
         Assert.Equal(2, lines.Count(l => l == "ValueError: caught"));
         Assert.Equal(2, result.Frames);

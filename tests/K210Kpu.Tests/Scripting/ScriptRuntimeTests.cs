@@ -116,6 +116,16 @@ public sealed class ScriptRuntimeTests
     }
 
     [PythonFact]
+    public void A_script_that_only_sleeps_ends_after_a_simulated_day()
+    {
+        using var dir = new TempDir();
+        string script = Path.Combine(dir.Path, "wait.py");
+        File.WriteAllText(script, "import time\nwhile True:\n    time.sleep(60)\n");
+        (ScriptResult result, _) = ScriptFixture.Run(script, new ScriptOptions());
+        Assert.Equal("simulated time limit (24 h)", result.EndReason);
+    }
+
+    [PythonFact]
     public void Runs_leave_the_interpreter_as_they_found_it()
     {
         using var dir = new TempDir();

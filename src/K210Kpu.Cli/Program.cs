@@ -17,6 +17,7 @@ internal static class Program
             CheckCommand.Create(),
             ReportCommand.Create(),
             RunScriptCommand.Create(),
+            FlashPackCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);
         return root.Parse(args).Invoke();

@@ -25,27 +25,11 @@ public sealed partial class ScriptBridge
     }
 
     /// <summary>
-    /// <c>kpu.load_flash(addr, ...)</c>: the model flashed at <paramref name="address"/> in the big-endian form that
-    /// MaixPy streams from flash (every 32-bit word byte-swapped, as <c>model_le2be.py</c> writes it). The words are
-    /// swapped back and the model is loaded whole; on the board only the weights stay in flash.
+    /// <c>kpu.load_flash(addr, is_dual_buf, batch_size, spi_speed)</c>: the byte-swapped model at
+    /// <paramref name="address"/>, its layers streamed from the flash on every run (<see cref="Kpu.LoadFlash(Flash, int, bool, int, int)"/>).
     /// </summary>
-    public KpuTask LoadFlashBigEndian(int address)
-    {
-        if (address <= 0 || address >= Maix.Flash.Size)
-        {
-            return LoadFlash(address);
-        }
-
-        byte[] swapped = Flash.Contents[address..].ToArray();
-        for (int i = 0; i + 4 <= swapped.Length; i += 4)
-        {
-            (swapped[i], swapped[i + 1], swapped[i + 2], swapped[i + 3]) = (swapped[i + 3], swapped[i + 2], swapped[i + 1], swapped[i]);
-        }
-
-        var little = new Flash();
-        little.Write(address, swapped);
-        return Track(Kpu.Load(little, address));
-    }
+    public KpuTask LoadFlashStreaming(int address, int isDualBuffer, int batchSize, int spiSpeed) =>
+        Track(Kpu.LoadFlash(Flash, address, isDualBuffer != 0, batchSize, spiSpeed));
 
     /// <summary><c>kpu.load(path)</c>: the model file at <paramref name="hostPath"/> (seen by the script as <paramref name="scriptPath"/>).</summary>
     public KpuTask LoadFile(string hostPath, string scriptPath)

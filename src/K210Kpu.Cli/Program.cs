@@ -16,6 +16,8 @@ internal static class Program
             FmapCommand.Create(),
             CheckCommand.Create(),
             ReportCommand.Create(),
+            RunScriptCommand.Create(),
+            FlashPackCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);
         return root.Parse(args).Invoke();

@@ -339,6 +339,7 @@ public static partial class Kpu
         try
         {
             interpreter.SetInput(0, input);
+            task.StreamFromFlash(layerCount);
             interpreter.Run(layerCount);
         }
         catch (Exception e) when (e is KpuRuntimeException or KModelException)

@@ -8,7 +8,7 @@ namespace K210Kpu.Maix;
 /// are alive at a time (MaixPy's limit, error 2009). Dispose (or <see cref="Kpu.Deinit"/>) frees the slot; it is
 /// idempotent, and any use afterwards throws <see cref="ObjectDisposedException"/>. Not thread-safe.
 /// </summary>
-public sealed class KpuTask : IDisposable
+public sealed partial class KpuTask : IDisposable
 {
     /// <summary>Models that may be loaded at the same time.</summary>
     public const int MaxLoaded = 5;

@@ -188,13 +188,19 @@ internal static class V3LayerParser
     }
 
     /// <summary>A dimension: at most 2^20 so that products stay small.</summary>
-    private static int Dim(ref SpanReader r, int index, string what)
+    // A zero extent is refused too: loops over the other extents would still run (0 x 2^20 x 2^20 takes hours).
+    private static int Dim(ref SpanReader r, int index, string what, bool allowZero = false)
     {
         long at = r.FileOffset;
         uint v = r.ReadUInt32(what);
         if (v > (1 << 20))
         {
             ThrowHelper.LayerValue(index, "layer", $"{what} {v} is implausibly large", at);
+        }
+
+        if (v == 0 && !allowZero)
+        {
+            ThrowHelper.LayerValue(index, "layer", $"{what} is 0", at);
         }
 
         return (int)v;
@@ -216,7 +222,7 @@ internal static class V3LayerParser
             Dim(ref r, index, "out width"), Dim(ref r, index, "out height"), Dim(ref r, index, "out channels"),
             Dim(ref r, index, "kernel_width"), Dim(ref r, index, "kernel_height"),
             Dim(ref r, index, "stride_width"), Dim(ref r, index, "stride_height"),
-            Dim(ref r, index, "padding_width"), Dim(ref r, index, "padding_height"));
+            Dim(ref r, index, "padding_width", allowZero: true), Dim(ref r, index, "padding_height", allowZero: true));
         if (w.Problem() is { } problem)
         {
             ThrowHelper.LayerValue(index, name, problem, at);

@@ -14,6 +14,10 @@ cases=(
   "sdk_face_mask_5anchor_v3 astronaut"
   "canmv_yolo_face_320x256_v3 astronaut"
   "maixpy_mbnet75_imagenet_v3 image"
+  "nncase_iris_v4 fixed_iris_readme"
+  "nncase_iris_v4 fixed_iris_setosa"
+  "canmv_face_detect_320x240_v4 astronaut"
+  "canmv_mobilenet025_features_v4 image"
 )
 mkdir -p "$dst/models"
 for c in "${cases[@]}"; do

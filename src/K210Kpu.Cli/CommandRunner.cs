@@ -34,6 +34,7 @@ internal static class CommandRunner
     internal static (int Code, string Prefix) Classify(Exception ex) => ex switch
     {
         CliException c => (c.ExitCode, c.ExitCode == ExitCodes.BadModel ? "bad model: " : string.Empty),
+        K210Kpu.Maix.MaixPyException mp => ((int)mp.Code is >= 2001 and <= 2015 ? ExitCodes.BadModel : ExitCodes.RuntimeFailure, string.Empty),
         ArgumentException => (ExitCodes.Usage, string.Empty),
         KModelException => (ExitCodes.BadModel, "bad model: "),
         KpuRuntimeException => (ExitCodes.RuntimeFailure, string.Empty),

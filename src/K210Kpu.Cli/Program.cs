@@ -12,7 +12,12 @@ internal static class Program
             InfoCommand.Create(),
             RunCommand.Create(),
             BenchCommand.Create(),
+            DetectCommand.Create(),
+            FmapCommand.Create(),
             CheckCommand.Create(),
+            ReportCommand.Create(),
+            RunScriptCommand.Create(),
+            FlashPackCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);
         return root.Parse(args).Invoke();

@@ -89,27 +89,3 @@ internal static class TestFiles
         return Directory.Exists(Path.Combine(candidate, "golden")) ? candidate : null;
     }
 }
-
-/// <summary>A fact that needs the shared corpus: skipped, with a reason, when it is absent.</summary>
-public sealed class SharedFactAttribute : FactAttribute
-{
-    public SharedFactAttribute()
-    {
-        if (TestFiles.SharedDir is null)
-        {
-            Skip = TestFiles.SharedMissing;
-        }
-    }
-}
-
-/// <summary>A theory that needs the shared corpus: skipped, with a reason, when it is absent.</summary>
-public sealed class SharedTheoryAttribute : TheoryAttribute
-{
-    public SharedTheoryAttribute()
-    {
-        if (TestFiles.SharedDir is null)
-        {
-            Skip = TestFiles.SharedMissing;
-        }
-    }
-}

@@ -29,13 +29,104 @@ internal static class CheckCommand
                 throw CliException.Usage($"model file not found: {path}");
             }
 
-            ModelCheckResult r = ModelCheck.CheckFile(path, set.Read(p));
+            ModelCheckOptions options = set.Read(p);
+            if (IsKfpkg(path))
+            {
+                return CheckPackage(path, options, p.GetValue(layers), p.GetValue(json));
+            }
+
+            ModelCheckResult r = ModelCheck.CheckFile(path, options);
             Console.Out.Write(p.GetValue(json)
                 ? ToJson(Path.GetFileName(path), r).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"
                 : ToText(Path.GetFileName(path), r, p.GetValue(layers)));
             return r.ExitCode;
         }));
         return cmd;
+    }
+
+    private static bool IsKfpkg(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using FileStream fs = File.OpenRead(path);
+        return fs.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4;
+    }
+
+    /// <summary>
+    /// A kfpkg flash package: every kmodel in it is checked at the address its flash-list.json gives; a firmware
+    /// entry (sha256Prefix, written at 0) sets the firmware size. Other entries are listed and not judged.
+    /// </summary>
+    private static int CheckPackage(string path, ModelCheckOptions options, bool layers, bool json)
+    {
+        var flash = new K210Kpu.Maix.Flash();
+        IReadOnlyList<K210Kpu.Maix.FlashEntry> entries;
+        try
+        {
+            entries = flash.WriteKfpkg(path);
+        }
+        catch (KModelException ex)
+        {
+            throw new CliException(ExitCodes.BadModel, $"{Path.GetFileName(path)}: {ex.Message}", ex);
+        }
+
+        long? firmware = options.FirmwareBytes ?? entries.Where(e => e.Sha256Prefix && e.Address == 0).Select(e => (long?)e.Length).FirstOrDefault();
+        var results = new List<(K210Kpu.Maix.FlashEntry Entry, ModelCheckResult? Result, string What)>();
+        foreach (K210Kpu.Maix.FlashEntry e in entries)
+        {
+            byte[] bytes = flash.Read(e.Address, e.Length).ToArray();
+            string what = KModel.Describe(bytes);
+            bool model = !e.Sha256Prefix && (what.StartsWith("kmodel", StringComparison.Ordinal) || what.StartsWith("legacy kmodel", StringComparison.Ordinal));
+            if (!model && bytes.Length >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] == 3)
+            {
+                what = "a kmodel V3 stored big-endian for kpu.load_flash (model_le2be.py)";
+            }
+
+            ModelCheckResult? r = model
+                ? ModelCheck.Check(bytes, new ModelCheckOptions
+                {
+                    Firmware = options.Firmware,
+                    MaixPyV4Support = options.MaixPyV4Support,
+                    HeapBytes = options.HeapBytes,
+                    FlashOffset = e.Address,
+                    FirmwareBytes = firmware,
+                    FlashBytes = options.FlashBytes,
+                    Latency = options.Latency,
+                })
+                : null;
+            results.Add((e, r, e.Sha256Prefix ? "firmware image (sha256Prefix)" : what));
+        }
+
+        CheckVerdict worst = results.Where(x => x.Result is not null).Select(x => x.Result!.Verdict).DefaultIfEmpty(CheckVerdict.Ok).Max();
+        int exit = ModelCheck.ExitCodeFor(worst);
+        string name = Path.GetFileName(path);
+        if (json)
+        {
+            var arr = new JsonArray(results.Select(x => (JsonNode)new JsonObject
+            {
+                ["bin"] = x.Entry.Name,
+                ["address"] = x.Entry.Address,
+                ["bytes"] = x.Entry.Length,
+                ["what"] = x.What,
+                ["check"] = x.Result is null ? null : ToJson(x.Entry.Name, x.Result),
+            }).ToArray());
+            var root = new JsonObject { ["file"] = name, ["verdict"] = Verdict(worst), ["exit_code"] = exit, ["entries"] = arr };
+            Console.Out.Write(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            return exit;
+        }
+
+        Console.Out.WriteLine($"{name}: kfpkg with {entries.Count} file(s)");
+        foreach (var x in results)
+        {
+            if (x.Result is null)
+            {
+                Console.Out.WriteLine($"{x.Entry.Name} at 0x{x.Entry.Address:X6}, {x.Entry.Length} bytes: {x.What}; not checked");
+                continue;
+            }
+
+            Console.Out.Write(ToText($"{x.Entry.Name} at 0x{x.Entry.Address:X6}", x.Result, layers));
+        }
+
+        Console.Out.WriteLine($"{name}: {Verdict(worst)}, exit code {exit}");
+        return exit;
     }
 
     internal static string ToText(string name, ModelCheckResult r, bool layers)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using K210Kpu.Maix;
 
 namespace K210Kpu.Cli.Commands;
 
@@ -54,6 +55,7 @@ internal static class InfoCommand
         sb.AppendLine(inv, $"KPU RAM     {m.KpuRamBytes} of {2 * 1024 * 1024} bytes ({100.0 * m.KpuRamBytes / (2 * 1024 * 1024):0.0}%)");
         sb.AppendLine(inv, $"main memory {m.MainMemoryBytes} bytes");
         sb.AppendLine(inv, $"MACs        {m.TotalMacs} ({m.TotalMacs / 1e6:0.0} M) per run");
+        sb.AppendLine(inv, $"load mode   {LoadMode(m)}");
         sb.AppendLine();
         sb.AppendLine(inv, $"{"index",5} {"type",-24} {"opcode",7} {"wi",4} {"hi",4} {"wo",4} {"ho",4} {"chi",5} {"cho",5} {"dw",2} {"kernel",6} {"pool",4} {"para_size",9} {"output",-16} {"MACs",11}  details");
         foreach (LayerDescriptor l in m.Layers)
@@ -63,6 +65,25 @@ internal static class InfoCommand
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>Whether the model runs in real time (<c>kpu.load</c>) or only in the non-real-time mode (<c>kpu.load_flash</c>), in one line.</summary>
+    internal static string LoadMode(KModel m)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        long size = m.Bytes.Length;
+        if (!Kpu.NeedsLoadFlash(size))
+        {
+            return string.Create(inv, $"real time: kpu.load holds all {size} B in RAM (under the {Kpu.RealTimeModelLimitBytes} B real-time limit); kpu.load_flash also works{(m.Format == KModelFormat.V3 ? string.Empty : " for kmodel V3 only")}");
+        }
+
+        if (m.Format != KModelFormat.V3)
+        {
+            return string.Create(inv, $"too large for real time ({size} B > {Kpu.RealTimeModelLimitBytes} B) and kpu.load_flash runs kmodel V3 only: MaixPy cannot run it");
+        }
+
+        FlashStreamingPlan plan = FlashStreamingPlan.Create(m, true, RunCommand.DefaultBatchSize, RunCommand.DefaultSpiSpeed);
+        return string.Create(inv, $"non-real time only: {size} B is above the {Kpu.RealTimeModelLimitBytes} B real-time limit; kpu.load refuses it (2006), kpu.load_flash streams {plan.StreamedBytesPerFrame} B per frame from flash (about {plan.FrameMilliseconds:0} ms per frame with the double buffer at spi_speed {RunCommand.DefaultSpiSpeed}); pack it with kpu flash-pack --byteswap");
     }
 
     internal static JsonObject ToJson(KModel m)
@@ -125,6 +146,9 @@ internal static class InfoCommand
             ["kpu_ram_bytes"] = m.KpuRamBytes,
             ["main_memory_bytes"] = m.MainMemoryBytes,
             ["total_macs"] = m.TotalMacs,
+            ["needs_load_flash"] = Kpu.NeedsLoadFlash(m.Bytes.Length),
+            ["load_flash_supported"] = m.Format == KModelFormat.V3,
+            ["real_time_limit_bytes"] = Kpu.RealTimeModelLimitBytes,
             ["layers"] = layers,
         };
     }

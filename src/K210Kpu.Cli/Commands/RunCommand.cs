@@ -6,18 +6,19 @@ using K210Kpu.Imaging;
 
 namespace K210Kpu.Cli.Commands;
 
-/// <summary><c>kpu run MODEL --input FILE --output DIR [--mode reference|device] [--dump-layers]</c>.</summary>
-internal static class RunCommand
+/// <summary><c>kpu run MODEL --input FILE --output DIR [--mode reference|device] [--dump-layers]</c>, or a model from a kfpkg: <c>kpu run --flash PACKAGE --address ADDR [--load-flash]</c>.</summary>
+internal static partial class RunCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "kmodel file (V3, V4 or legacy)" };
+        var model = new Argument<string?>("model") { Description = "kmodel file (V3, V4 or legacy); omit it with --flash", Arity = ArgumentArity.ZeroOrOne };
         var input = new Option<string>("--input", "-i") { Description = "Raw bytes of input 0 (exactly its size), or a picture (png, jpg, bmp)", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Folder for output_<i>.bin (created if missing)", Required = true };
         var mode = new Option<ArithmeticMode>("--mode") { Description = "Float arithmetic: reference (nncase simulator, SDK without fast-math) or device (firmware rounding)", DefaultValueFactory = _ => ArithmeticMode.Reference };
         var dump = new Option<bool>("--dump-layers") { Description = "Also write every layer's output to DIR/nodes/node_<k>_<Type>.bin" };
         var cmd = new Command("run", "Run a model on one input and write its raw outputs") { model, input, output, mode, dump };
-        cmd.SetAction(p => CommandRunner.Run(p, () => Execute(p.GetValue(model)!, p.GetValue(input)!, p.GetValue(output)!, p.GetValue(mode), p.GetValue(dump))));
+        var flash = new FlashOptions(cmd);
+        cmd.SetAction(p => CommandRunner.Run(p, () => Execute(flash.Open(p, p.GetValue(model)), p.GetValue(input)!, p.GetValue(output)!, p.GetValue(mode), p.GetValue(dump))));
         return cmd;
     }
 
@@ -65,9 +66,10 @@ internal static class RunCommand
         return File.ReadAllBytes(path);
     }
 
-    private static int Execute(string modelPath, string inputPath, string outDir, ArithmeticMode mode, bool dumpLayers)
+    private static int Execute(ModelSource source, string inputPath, string outDir, ArithmeticMode mode, bool dumpLayers)
     {
-        KModel m = CommandRunner.LoadModel(modelPath);
+        using ModelSource src = source;
+        KModel m = src.Model;
         byte[] input = ReadInput(m, inputPath, Console.Out);
         if (File.Exists(outDir))
         {
@@ -102,10 +104,11 @@ internal static class RunCommand
         }
 
         long t0 = Stopwatch.GetTimestamp();
+        src.BeforeRun();
         interp.Run();
         TimeSpan elapsed = Stopwatch.GetElapsedTime(t0);
         var inv = CultureInfo.InvariantCulture;
-        Console.Out.WriteLine(string.Create(inv, $"{Path.GetFileName(modelPath)}: {m.FormatName}, {m.Layers.Count} layers, {mode} mode, {elapsed.TotalMilliseconds:0.0} ms"));
+        Console.Out.WriteLine(string.Create(inv, $"{src.Name}: {m.FormatName}, {m.Layers.Count} layers, {mode} mode, {elapsed.TotalMilliseconds:0.0} ms"));
         for (int i = 0; i < m.Outputs.Count; i++)
         {
             TensorInfo o = m.Outputs[i];
@@ -125,6 +128,8 @@ internal static class RunCommand
         {
             Console.Out.WriteLine($"layer outputs -> {nodesDir}");
         }
+
+        src.Report(Console.Out);
 
         return ExitCodes.Ok;
     }

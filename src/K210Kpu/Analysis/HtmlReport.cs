@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace K210Kpu.Analysis;
@@ -204,7 +203,7 @@ public static class HtmlReport
             return;
         }
 
-        sb.Append("<p class=\"dim\">Each mosaic shows every channel of one layer's output as a grayscale tile (uint8 as stored; float layers scaled to 0–255).</p>\n<div class=\"mosaics\">");
+        sb.Append("<p class=\"dim\">Each mosaic shows the channels of one layer's output as grayscale tiles, in channel order; the caption says how values were mapped to gray.</p>\n<div class=\"mosaics\">");
         foreach (ReportImage fmap in input.FeatureMaps)
         {
             sb.Append("<figure>").Append(Img(fmap)).Append("<figcaption>").Append(E(fmap.Caption)).Append("</figcaption></figure>\n");
@@ -305,7 +304,30 @@ public static class HtmlReport
         _ => string.Create(Inv, $"{bytes} B"),
     };
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Escapes the five HTML-special characters and leaves the rest (×, –, µ...) as UTF-8 text.</summary>
+    internal static string E(string text)
+    {
+        if (text.AsSpan().IndexOfAny("&<>\"'") < 0)
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (char ch in text)
+        {
+            sb.Append(ch switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => ch.ToString(),
+            });
+        }
+
+        return sb.ToString();
+    }
 
     private const string Css = """
         :root{--fg:#1d2330;--dim:#667085;--line:#d9dee7;--bg:#f6f7f9;--ok:#1a7f37;--warn:#9a6700;--fail:#c62828;--kpu:#3b6fd8;--cpu:#d9822b}

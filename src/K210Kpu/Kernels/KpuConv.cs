@@ -180,16 +180,40 @@ internal static partial class KpuConv
                 for (int kx = 0; kx < kernel; kx++)
                 {
                     long w = weights[(((c * kernel) + ky) * kernel) + kx];
+                    long padProduct = padValue * w;
+
+                    // Output columns whose tap x = ox − pad + kx lies inside the row: [xStart, xEnd).
+                    int xStart = Math.Max(0, pad - kx);
+                    int xEnd = Math.Min(width, width + pad - kx);
                     for (int oy = 0; oy < height; oy++)
                     {
                         int y = oy - pad + ky;
-                        bool rowInside = (uint)y < (uint)height;
                         Span<long> row = destination.Slice(oy * width, width);
-                        for (int ox = 0; ox < width; ox++)
+                        if ((uint)y >= (uint)height)
                         {
-                            int x = ox - pad + kx;
-                            int value = rowInside && (uint)x < (uint)width ? channel[(y * width) + x] : padValue;
-                            row[ox] += value * w;
+                            for (int ox = 0; ox < width; ox++)
+                            {
+                                row[ox] += padProduct;
+                            }
+
+                            continue;
+                        }
+
+                        ReadOnlySpan<byte> source = channel.Slice((y * width) - pad + kx + xStart, xEnd - xStart);
+                        for (int ox = 0; ox < xStart; ox++)
+                        {
+                            row[ox] += padProduct;
+                        }
+
+                        Span<long> inside = row[xStart..xEnd];
+                        for (int i = 0; i < inside.Length; i++)
+                        {
+                            inside[i] += source[i] * w;
+                        }
+
+                        for (int ox = xEnd; ox < width; ox++)
+                        {
+                            row[ox] += padProduct;
                         }
                     }
                 }

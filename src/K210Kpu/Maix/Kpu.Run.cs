@@ -339,6 +339,7 @@ public static partial class Kpu
         try
         {
             interpreter.SetInput(0, input);
+            task.StreamFromFlash(layerCount);
             interpreter.Run(layerCount);
         }
         catch (Exception e) when (e is KpuRuntimeException or KModelException)
@@ -347,7 +348,7 @@ public static partial class Kpu
         }
     }
 
-    private static FeatureMap LayerMap(KpuTask task, int index)
+    internal static FeatureMap LayerMap(KpuTask task, int index)
     {
         LayerDescriptor layer = task.Model.Layers[index];
         byte[] data = task.Interpreter.ReadLayerOutput(index);

@@ -24,7 +24,8 @@ public static partial class Kpu
     /// <exception cref="MaixPyException">
     /// "model format don't match, only supply .kmodel"; "load error:2005" when unreadable; 2004 for encrypted models;
     /// 2002 for a file that is not kmodel V3/V4 (including the legacy pre-V3 format, which this firmware rejects);
-    /// 2003 for a malformed file; 2014 for an operator the runtime cannot run; 2009 when five models are loaded.
+    /// 2003 for a malformed file; 2006 for a model above <see cref="RealTimeModelLimitBytes"/> (run it with
+    /// <see cref="LoadFlash(int, bool, int, int)"/>); 2014 for an operator the runtime cannot run; 2009 when five models are loaded.
     /// The model exception is the inner exception.
     /// </exception>
     public static KpuTask Load(string path)
@@ -46,6 +47,7 @@ public static partial class Kpu
             throw MaixPyException.Load(KpuErrorCode.ReadFile, e);
         }
 
+        ThrowIfAboveRealTimeLimit(bytes.Length);
         if (!plain)
         {
             throw MaixPyException.Load(KpuErrorCode.Decrypt);
@@ -87,6 +89,7 @@ public static partial class Kpu
             throw MaixPyException.Load(KpuErrorCode.KModelFormat);
         }
 
+        ThrowIfAboveRealTimeLimit(size);
         byte[] bytes = rest[..(int)size].ToArray();
         return KpuTask.Create(Parse(bytes), flashOffset, null, bytes.Length);
     }

@@ -8,7 +8,7 @@ namespace K210Kpu.Maix;
 /// are alive at a time (MaixPy's limit, error 2009). Dispose (or <see cref="Kpu.Deinit"/>) frees the slot; it is
 /// idempotent, and any use afterwards throws <see cref="ObjectDisposedException"/>. Not thread-safe.
 /// </summary>
-public sealed class KpuTask : IDisposable
+public sealed partial class KpuTask : IDisposable
 {
     /// <summary>Models that may be loaded at the same time.</summary>
     public const int MaxLoaded = 5;
@@ -83,6 +83,14 @@ public sealed class KpuTask : IDisposable
 
     /// <summary>True once disposed.</summary>
     public bool IsDisposed => _disposed;
+
+    /// <summary>
+    /// The image size and channels the model takes, as MaixPy checks images against them: for V3 models the first
+    /// KPU layer's input registers, for V4 models input 0's shape.
+    /// </summary>
+    /// <exception cref="MaixPyException">A V3 model does not start with a KPU layer ("first layer not conv layer!").</exception>
+    /// <exception cref="ObjectDisposedException">The task was disposed.</exception>
+    public (int Width, int Height, int Channels) InputShape => Kpu.InputShape(this);
 
     internal IReadOnlyDictionary<int, (int W, int H, int Ch)> OutputShapes => _outputShapes;
 

@@ -78,4 +78,21 @@ public class CheckCommandTests
         Assert.Equal(5, r.ExitCode);
         Assert.Contains("V5", r.StdOut, StringComparison.Ordinal);
     }
+
+    [SharedFact]
+    public void Check_Kfpkg_ChecksTheModelAtItsFlashAddress()
+    {
+        KpuProcess.Result r = KpuProcess.Run("check", Path.Combine(TestFiles.SharedDir!, "models", "maixpy_face_model_at_0x300000.kfpkg"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("facedetect.kmodel at 0x300000: OK", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("0x300000–0x35EEA8", r.StdOut, StringComparison.Ordinal);
+    }
+
+    [SharedFact]
+    public void Check_KfpkgWithBigEndianModel_ListsItUnchecked()
+    {
+        KpuProcess.Result r = KpuProcess.Run("check", Path.Combine(TestFiles.SharedDir!, "models", "maixpy_face_model_be_at_0x600000.kfpkg"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("load_flash", r.StdOut, StringComparison.Ordinal);
+    }
 }

@@ -17,10 +17,10 @@ internal static class V3LayerParser
         switch (type)
         {
             case V3LayerType.Add:
-                return new AddOp(index, at, U(ref r, "in_a"), U(ref r, "in_b"), U(ref r, "out"), U(ref r, "count"));
+                return new AddOp(index, at, U(ref r, "in_a"), U(ref r, "in_b"), U(ref r, "out"), C(ref r, index, "count"));
             case V3LayerType.QuantizedAdd:
             {
-                long a = U(ref r, "in_a"), b = U(ref r, "in_b"), o = U(ref r, "out"), count = U(ref r, "count");
+                long a = U(ref r, "in_a"), b = U(ref r, "in_b"), o = U(ref r, "out"), count = C(ref r, index, "count");
                 var p = new QuantizedAddParameters(
                     r.ReadInt32("in_a_offset"), r.ReadInt32("in_a_mul"), r.ReadInt32("in_a_shift"),
                     r.ReadInt32("in_b_offset"), r.ReadInt32("in_b_mul"), r.ReadInt32("in_b_shift"),
@@ -29,7 +29,7 @@ internal static class V3LayerParser
             }
 
             case V3LayerType.GlobalAveragePool2d:
-                return new GlobalAveragePoolOp(index, at, U(ref r, "in"), U(ref r, "out"), U(ref r, "kernel_size"), U(ref r, "channels"));
+                return new GlobalAveragePoolOp(index, at, U(ref r, "in"), U(ref r, "out"), C(ref r, index, "kernel_size"), C(ref r, index, "channels"));
             case V3LayerType.QuantizedMaxPool2d:
             {
                 long i = U(ref r, "in"), o = U(ref r, "out");
@@ -45,26 +45,26 @@ internal static class V3LayerParser
             }
 
             case V3LayerType.Quantize:
-                return new QuantizeOp(index, at, U(ref r, "in"), U(ref r, "out"), U(ref r, "count"), r.ReadSingle("scale"), r.ReadSingle("bias"));
+                return new QuantizeOp(index, at, U(ref r, "in"), U(ref r, "out"), C(ref r, index, "count"), r.ReadSingle("scale"), r.ReadSingle("bias"));
             case V3LayerType.Dequantize:
-                return new DequantizeOp(index, at, U(ref r, "in"), U(ref r, "out"), U(ref r, "count"), r.ReadSingle("scale"), r.ReadSingle("bias"));
+                return new DequantizeOp(index, at, U(ref r, "in"), U(ref r, "out"), C(ref r, index, "count"), r.ReadSingle("scale"), r.ReadSingle("bias"));
             case V3LayerType.Requantize:
             {
-                long i = U(ref r, "in"), o = U(ref r, "out"), count = U(ref r, "count");
+                long i = U(ref r, "in"), o = U(ref r, "out"), count = C(ref r, index, "count");
                 return new RequantizeOp(index, at, i, o, count, r.ReadBytes(256, "requantize table").ToArray());
             }
 
             case V3LayerType.L2Normalization:
-                return new L2NormalizationOp(index, at, U(ref r, "in"), U(ref r, "out"), U(ref r, "channels"));
+                return new L2NormalizationOp(index, at, U(ref r, "in"), U(ref r, "out"), C(ref r, index, "channels"));
             case V3LayerType.Softmax:
-                return new SoftmaxOp(index, at, U(ref r, "in"), U(ref r, "out"), U(ref r, "channels"));
+                return new SoftmaxOp(index, at, U(ref r, "in"), U(ref r, "out"), C(ref r, index, "channels"));
             case V3LayerType.Logistic:
-                return new LogisticOp(index, at, U(ref r, "in"), U(ref r, "out"), U(ref r, "channels"));
+                return new LogisticOp(index, at, U(ref r, "in"), U(ref r, "out"), C(ref r, index, "channels"));
             case V3LayerType.Concat:
             case V3LayerType.QuantizedConcat:
             {
                 long o = U(ref r, "out");
-                long n = U(ref r, "input_count");
+                long n = C(ref r, index, "input_count");
                 if (n * 8 > r.Remaining)
                 {
                     ThrowHelper.Truncated($"layer {index} concat inputs ({n})", r.FileOffset, n * 8, r.BaseOffset + r.Length);
@@ -81,7 +81,7 @@ internal static class V3LayerParser
 
             case V3LayerType.FullyConnected:
             {
-                long i = U(ref r, "in"), o = U(ref r, "out"), ic = U(ref r, "in_channels"), oc = U(ref r, "out_channels");
+                long i = U(ref r, "in"), o = U(ref r, "out"), ic = C(ref r, index, "in_channels"), oc = C(ref r, index, "out_channels");
                 uint act = r.ReadUInt32("act");
                 long weightBytes = 4 * ((ic * oc) + oc);
                 if (weightBytes > r.Remaining)
@@ -121,7 +121,7 @@ internal static class V3LayerParser
 
             case V3LayerType.ChannelwiseDequantize:
             {
-                long i = U(ref r, "in"), o = U(ref r, "out"), channels = U(ref r, "channels"), size = U(ref r, "channel_size");
+                long i = U(ref r, "in"), o = U(ref r, "out"), channels = C(ref r, index, "channels"), size = C(ref r, index, "channel_size");
                 if (channels * 8 > r.Remaining)
                 {
                     ThrowHelper.Truncated($"layer {index} channelwise quantization parameters ({channels})", r.FileOffset, channels * 8, r.BaseOffset + r.Length);
@@ -173,6 +173,19 @@ internal static class V3LayerParser
     }
 
     private static long U(ref SpanReader r, string what) => r.ReadUInt32(what);
+
+    /// <summary>An element count: at most the largest main buffer, so products of counts cannot overflow.</summary>
+    private static long C(ref SpanReader r, int index, string what)
+    {
+        long at = r.FileOffset;
+        uint v = r.ReadUInt32(what);
+        if (v > KModelReaderV3.MaxMainMemoryBytes)
+        {
+            ThrowHelper.LayerValue(index, "layer", $"{what} {v} exceeds the largest main memory ({KModelReaderV3.MaxMainMemoryBytes} bytes)", at);
+        }
+
+        return v;
+    }
 
     /// <summary>A dimension: at most 2^20 so that products stay small.</summary>
     private static int Dim(ref SpanReader r, int index, string what)
@@ -231,6 +244,12 @@ internal static class V3LayerParser
             whole.Slice(actOffset, KpuTables.ActivationTableBytes, $"layer {index} ({Name}) activation table"));
         KpuConvValidator.ValidateActivation(act, index, Name, actOffset);
         var layer = new KpuConvLayer(args, file.Slice((int)weightsOffset, (int)weightBytes), !eightBit, bn, act);
+        if ((flags & 1) != 0 && (long)args.DmaTotalByte + 1 != layer.OutputBytes)
+        {
+            // The SDK DMAs dma_total_byte + 1 bytes; nncase always makes that the dense output size.
+            ThrowHelper.LayerValue(index, Name, $"dma_total_byte + 1 = {(long)args.DmaTotalByte + 1} differs from the output size {layer.OutputBytes}", layerOffset + 88);
+        }
+
         return new K210ConvOp(index, r.BaseOffset, layer, (flags & 1) != 0, mainOut);
     }
 }

@@ -3,10 +3,6 @@ using K210Kpu.Model.V3;
 
 namespace K210Kpu.Runtime.V3.Ops;
 
-/// <summary>Parameters of QUANTIZED_ADD: per input offset, multiplier and shift, and the output's.</summary>
-internal readonly record struct QuantizedAddParameters(
-    int InAOffset, int InAMul, int InAShift, int InBOffset, int InBMul, int InBShift, int OutOffset, int OutMul, int OutShift);
-
 /// <summary>
 /// QUANTIZED_ADD (2), as the SDK's <c>kpu_quantized_add</c>: processes <c>ceil(count/8)·8</c> elements (up to 7 past
 /// <c>count</c>; here clipped to main memory). A = a + offA, B = b + offB (int64); equal shifts:

@@ -16,6 +16,7 @@ internal static class Program
             FmapCommand.Create(),
             CheckCommand.Create(),
             ReportCommand.Create(),
+            RunScriptCommand.Create(),
             FlashPackCommand.Create(),
         };
         root.Options.Add(CommandRunner.Verbose);

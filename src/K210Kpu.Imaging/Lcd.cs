@@ -5,7 +5,7 @@ namespace K210Kpu.Maix;
 /// <summary>
 /// MaixPy's <c>lcd</c> module on the desktop: a width × height RGB565 panel (320×240 by default) whose every displayed
 /// frame is written as PNG, either to one file kept up to date or to a numbered sequence. Images are drawn centred
-/// (or at an offset) and clipped to the panel. Process-wide state, like the module; not thread-safe.
+/// on black (or at an offset) and clipped to the panel. Process-wide state, like the module; not thread-safe.
 /// </summary>
 public static class Lcd
 {
@@ -50,13 +50,20 @@ public static class Lcd
     public static void Clear() => s_panel.Clear();
 
     /// <summary>
-    /// <c>lcd.display(img)</c>: draws the image centred on the panel (or with its top-left corner at
-    /// <paramref name="offset"/>), clipped, and writes the panel to the output.
+    /// <c>lcd.display(img)</c>: draws the image centred on the panel, the rest of the panel black (a larger image is
+    /// cropped around its centre), as MaixPy does without <c>oft</c>; or, with <paramref name="offset"/> (MaixPy's
+    /// <c>oft=(x, y)</c>), with its top-left corner there over what the panel shows, clipped. Then writes the panel
+    /// to the output.
     /// </summary>
     /// <returns>The file written, or null when no output is set.</returns>
     public static string? Display(Image image, (int X, int Y)? offset = null)
     {
         ArgumentNullException.ThrowIfNull(image);
+        if (offset is null)
+        {
+            s_panel.Clear();
+        }
+
         (int x0, int y0) = offset ?? ((Width - image.Width) / 2, (Height - image.Height) / 2);
         for (int y = 0; y < image.Height; y++)
         {

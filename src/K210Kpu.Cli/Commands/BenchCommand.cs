@@ -86,6 +86,7 @@ internal static class BenchCommand
         Array.Clear(layerTicks);
         long allocated = 0;
         long totalTicks = 0;
+        TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         void TimedRuns(Action<int>? progress)
         {
             for (int i = 0; i < frames; i++)
@@ -113,6 +114,7 @@ internal static class BenchCommand
             TimedRuns(null);
         }
 
+        double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / frames;
         double seconds = totalTicks / (double)Stopwatch.Frequency;
         double fps = frames / seconds;
         double gmacs = m.TotalMacs * (double)frames / seconds / 1e9;
@@ -132,6 +134,7 @@ internal static class BenchCommand
                 ["scalar"] = scalar,
                 ["fps"] = fps,
                 ["ms_per_frame"] = 1000.0 / fps,
+                ["cpu_ms_per_frame"] = cpuMs,
                 ["macs_per_frame"] = m.TotalMacs,
                 ["gmac_per_s"] = gmacs,
                 ["allocated_bytes_per_frame"] = allocPerFrame,
@@ -150,6 +153,7 @@ internal static class BenchCommand
 
         Console.Out.WriteLine(string.Create(inv, $"{Path.GetFileName(modelPath)}: {frames} frames, {(scalar ? "scalar" : "fast")} kernels, threads {(threads == 0 ? Environment.ProcessorCount : threads)}"));
         Console.Out.WriteLine(string.Create(inv, $"  {fps:0.0} fps, {1000.0 / fps:0.000} ms/frame, {m.TotalMacs / 1e6:0.0} MMAC/frame, {gmacs:0.00} GMAC/s, {allocPerFrame:0} B allocated/frame"));
+        Console.Out.WriteLine(string.Create(inv, $"  {cpuMs:0.000} ms of CPU time/frame (all threads; wall time exceeds it when the machine is busy)"));
         if (peakGmacs is { } pk)
         {
             Console.Out.WriteLine(string.Create(inv, $"  machine int16 multiply-add peak {pk:0.0} GMAC/s; this model reaches {100 * gmacs / pk:0.0}% of it"));

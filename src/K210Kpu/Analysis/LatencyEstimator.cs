@@ -14,6 +14,9 @@ namespace K210Kpu.Analysis;
 /// </summary>
 public static class LatencyEstimator
 {
+    /// <summary>kmodel V4 opcode of <c>kpu_upload</c> (kmodel-v4 §4).</summary>
+    private const uint V4KpuUpload = 0x2001;
+
     /// <summary>Estimates the run time of <paramref name="model"/> at the given clocks (default: KPU and CPU at 400 MHz).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A clock is outside 26–600 MHz.</exception>
@@ -64,7 +67,7 @@ public static class LatencyEstimator
         var notes = new List<string>();
         if (!kpu.Depthwise && taps == 1)
         {
-            notes.Add("1×1 conv: uses 1/9 of the 3×3 array, costs as many line cycles as a 3×3 conv");
+            notes.Add("1×1: 1/9 of the 3×3 array busy, same line cycles as a 3×3");
         }
 
         if (fill < 0.7)
@@ -110,6 +113,24 @@ public static class LatencyEstimator
     /// <summary>The per-layer estimate of one CPU layer doing <paramref name="elements"/> units of work.</summary>
     internal static LayerLatency EstimateCpuLayer(LayerDescriptor layer, long elements, double cpuClockMHz, KModelFormat format)
     {
+        bool v4Upload = format == KModelFormat.V4 && layer.OpCode == V4KpuUpload;
+        bool v3Upload = format == KModelFormat.V3 && layer.OpCode == V3LayerKinds.K210Upload;
+        if (v4Upload || v3Upload)
+        {
+            // A copy into KPU RAM: the measured upload rate (nncase#95, nncase 0.2 runtime), not the per-element CPU cost.
+            long bytes = layer.OutputBytes > 0 ? layer.OutputBytes : elements;
+            return new LayerLatency(layer.Index, layer.Name, layer.OpCode, ExecutionUnit.Cpu)
+            {
+                Macs = layer.Macs,
+                CpuElements = bytes,
+                CpuMilliseconds = bytes / K210Timing.InputUploadBytesPerSecond * 1e3,
+                Calibrated = v4Upload,
+                Note = v4Upload
+                    ? "upload into KPU RAM at the measured 0.7 GB/s (nncase#95)"
+                    : "upload into KPU RAM: the measured V4 upload rate (nncase#95) is used; the SDK's V3 path is unmeasured",
+            };
+        }
+
         bool dequantizeLike = format == KModelFormat.V3 && layer.OpCode is V3LayerKinds.Dequantize or V3LayerKinds.Quantize;
         string note = dequantizeLike
             ? string.Empty
@@ -175,6 +196,12 @@ public static class LatencyEstimator
     private static double InputUploadMilliseconds(KModel model, out string? note)
     {
         note = null;
+        if (model.Format == KModelFormat.V4)
+        {
+            // V4 models upload their input with a kpu_upload node, which is a layer of its own.
+            return 0;
+        }
+
         long bytes;
         int width;
         if (model.Layers.Count > 0 && model.Layers[0].Kpu is { } first)

@@ -66,6 +66,9 @@ public static class ModelCheck
     /// <summary>The CPU-share warning needs at least this many milliseconds of CPU layers (a tiny model's dequantize is no problem).</summary>
     public const double SlowCpuTotalMilliseconds = 4.0;
 
+    /// <summary>A V4 CPU convolution, matmul or quantized binary gets a warning from this estimate up (smaller ones, e.g. a 10-class matmul, are harmless).</summary>
+    public const double HeavyCpuOpMinimumMilliseconds = 0.1;
+
     /// <summary>A single CPU layer estimated above this many milliseconds gets a "slow" warning.</summary>
     public const double SlowCpuLayerMilliseconds = 5.0;
 
@@ -85,7 +88,24 @@ public static class ModelCheck
     public static ModelCheckResult CheckFile(string path, ModelCheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Check(File.ReadAllBytes(path), options);
+        using FileStream fs = File.OpenRead(path);
+        if (fs.Length > KModel.MaxFileBytes)
+        {
+            // Too big for any K210 flash: judge it from its first bytes without reading it all.
+            options ??= ModelCheckOptions.Default;
+            Validate(options);
+            byte[] head = new byte[64];
+            int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            var findings = new List<CheckFinding>
+            {
+                new("load", CheckVerdict.WillFail, $"the file has {fs.Length} bytes, more than the {Kib(DefaultFlashBytes)} flash and far more than the K210's {Kib(RealtimeParameterHighBytes)} real-time parameter limit", "maixpy-api §11; users-and-peers §2.4"),
+            };
+            return new ModelCheckResult(options.Firmware, KModel.Describe(head.AsSpan(0, n)), fs.Length, null, null, findings, 0, 0);
+        }
+
+        byte[] bytes = new byte[fs.Length];
+        fs.ReadExactly(bytes);
+        return Check(bytes, options);
     }
 
     /// <summary>Checks model bytes; a file the reader refuses becomes a "will fail" result, not an exception.</summary>
@@ -131,7 +151,7 @@ public static class ModelCheck
         findings.Add(new CheckFinding(
             "timing",
             CheckVerdict.Ok,
-            string.Create(CultureInfo.InvariantCulture, $"estimated {estimate.ModelMilliseconds:0.0} ms per run (±{estimate.RelativeError:P0}; KPU {estimate.KpuClockMHz:0} MHz, CPU {estimate.CpuClockMHz:0} MHz), {estimate.TotalMacs / 1e6:0.0} M MACs; plus {estimate.InputUploadMilliseconds:0.00} ms input upload"),
+            string.Create(CultureInfo.InvariantCulture, $"estimated {estimate.ModelMilliseconds:0.0} ms per run (±{estimate.RelativeError:P0}; KPU {estimate.KpuClockMHz:0} MHz, CPU {estimate.CpuClockMHz:0} MHz), {estimate.TotalMacs / 1e6:0.0} M MACs{(estimate.InputUploadMilliseconds > 0 ? $"; plus {estimate.InputUploadMilliseconds:0.00} ms input upload" : string.Empty)}"),
             "docs/k210-timing.md"));
 
         return new ModelCheckResult(options.Firmware, model.FormatName, fileBytes, model, estimate, findings, needed, budget);
@@ -430,7 +450,7 @@ public static class ModelCheck
         int before = findings.Count;
         foreach (LayerDescriptor layer in model.Layers)
         {
-            if (model.Format == KModelFormat.V4 && layer.Kpu is null && IsV4HeavyCpuOp(layer.OpCode))
+            if (model.Format == KModelFormat.V4 && layer.Kpu is null && IsV4HeavyCpuOp(layer.OpCode) && estimate.Layers[layer.Index].Milliseconds >= HeavyCpuOpMinimumMilliseconds)
             {
                 findings.Add(new CheckFinding(
                     "cpu-layers",

@@ -6,7 +6,7 @@ namespace K210Kpu.Kernels;
 /// Batch-norm and the 16-segment piecewise-linear activation of the KPU (kpu-and-kmodel-v3 §3.3–3.4), as nncase
 /// v0.2.0-beta4's simulator computes them (<c>kernels/k210/k210_kernels.h</c>, <c>kpu_conv2d</c>).
 /// </summary>
-internal static class KpuActivation
+internal static partial class KpuActivation
 {
     /// <summary>Number of activation segments.</summary>
     public const int Segments = 16;

@@ -10,15 +10,27 @@ namespace K210Kpu.Kernels;
 /// to main memory (kpu-and-kmodel-v3 §3; kmodel-v4 §6.5; nncase v0.2.0-beta4 <c>kernels/k210/k210_kernels.h</c>).
 /// This scalar form is the specification the fast paths are tested against.
 /// </summary>
-internal static class KpuConv
+internal static partial class KpuConv
 {
     /// <summary>
     /// Runs <paramref name="layer"/> on <paramref name="ram"/>. When <paramref name="mainOutput"/> is not empty it
-    /// receives the dense NCHW uint8 output (<see cref="KpuConvLayer.OutputBytes"/> bytes).
+    /// receives the dense NCHW uint8 output (<see cref="KpuConvLayer.OutputBytes"/> bytes). Uses the fast kernels
+    /// unless <see cref="RunOptions.ForceScalar"/> is set or the layer has 16-bit weights.
     /// </summary>
     public static void Run(KpuConvLayer layer, KpuRam ram, Span<byte> mainOutput, RunOptions options)
     {
-        _ = options;
+        if (!options.ForceScalar && !layer.SixteenBitWeights)
+        {
+            RunFast(layer, ram, mainOutput, options.Threads);
+            return;
+        }
+
+        RunScalar(layer, ram, mainOutput);
+    }
+
+    /// <summary>The scalar specification of <see cref="Run"/>.</summary>
+    public static void RunScalar(KpuConvLayer layer, KpuRam ram, Span<byte> mainOutput)
+    {
         KpuLayerArgument a = layer.Arguments;
         int inW = a.InputWidth, inH = a.InputHeight, inC = a.InputChannels;
         int outW = a.OutputWidth, outH = a.OutputHeight, outC = a.OutputChannels;

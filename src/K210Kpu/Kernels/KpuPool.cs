@@ -4,7 +4,7 @@ namespace K210Kpu.Kernels;
 /// The KPU pooling stage on one uint8 channel plane (kmodel-v4 §6.5 step 5; nncase v0.2.0-beta4
 /// <c>kernels/k210/k210_kernels.h</c> <c>kpu_pool2d</c>). Output size is input / stride (C integer division).
 /// </summary>
-internal static class KpuPool
+internal static partial class KpuPool
 {
     /// <summary>Highest defined pool type.</summary>
     public const int MaxPoolType = 9;

@@ -1,15 +1,17 @@
 namespace K210Kpu.Maix;
 
 /// <summary>
-/// The built-in text font: printable ASCII (0x20..0x7E) as 5×7 glyphs in an 8×10 cell (the cell size of MaixPy's
-/// default font). Each glyph is five column bytes, bit 0 = top row. Characters outside the range draw as a box.
+/// The built-in text font: printable ASCII (0x20..0x7E) as 5×7 glyphs placed in an 8×12 cell (the cell of MaixPy's
+/// built-in ASCII font) at column 1, row 2. Each glyph is five column bytes, bit 0 = top row.
 /// </summary>
 internal static class BitmapFont
 {
     public const int CellWidth = 8;
-    public const int CellHeight = 10;
+    public const int CellHeight = 12;
     public const int GlyphWidth = 5;
     public const int GlyphHeight = 7;
+    public const int GlyphLeft = 1;
+    public const int GlyphTop = 2;
 
     private static readonly byte[] Glyphs =
     [
@@ -110,15 +112,16 @@ internal static class BitmapFont
         0x08, 0x04, 0x08, 0x10, 0x08, // ~
     ];
 
-    /// <summary>True when glyph <paramref name="c"/> has its pixel (column, row) set (column &lt; 5, row &lt; 7).</summary>
+    /// <summary>True when the cell of printable character <paramref name="c"/> has pixel (column, row) set (column &lt; 8, row &lt; 12).</summary>
     public static bool IsSet(char c, int column, int row)
     {
-        if (c < ' ' || c > '~')
+        int gx = column - GlyphLeft;
+        int gy = row - GlyphTop;
+        if (c < ' ' || c > '~' || (uint)gx >= GlyphWidth || (uint)gy >= GlyphHeight)
         {
-            // Unknown characters: an outlined box.
-            return column == 0 || column == GlyphWidth - 1 || row == 0 || row == GlyphHeight - 1;
+            return false;
         }
 
-        return (Glyphs[((c - ' ') * GlyphWidth) + column] & (1 << row)) != 0;
+        return (Glyphs[((c - ' ') * GlyphWidth) + gx] & (1 << gy)) != 0;
     }
 }

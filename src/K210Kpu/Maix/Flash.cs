@@ -16,6 +16,9 @@ public sealed partial class Flash
     /// <summary>Size of the flash in bytes (16 MiB).</summary>
     public const int Size = 16 * 1024 * 1024;
 
+    /// <summary>Erase sector size; kflash writes whole sectors.</summary>
+    public const int SectorSize = 4096;
+
     private readonly byte[] _bytes = new byte[Size];
 
     /// <summary>An erased flash (every byte 0xFF).</summary>
@@ -96,11 +99,13 @@ public sealed partial class Flash
     /// (<c>{"files": [{"address": n, "bin": "name", "sha256Prefix": bool}, ...]}</c>; addresses may be hex
     /// literals such as <c>0xD00000</c>, which kflash accepts although they are not JSON) and the files it names.
     /// With <c>sha256Prefix</c> the bytes written are a 0 byte (no AES), the data length as u32 little-endian,
-    /// the data, and the SHA-256 of those three; without it the data as it is. Everything is checked before the
-    /// first byte is written, so a malformed package leaves the flash unchanged.
+    /// the data, and the SHA-256 of those three; without it the data as it is, at an address that must be a multiple
+    /// of the 4 KiB sector (kflash: "data should 4KiB align"). As kflash writes whole sectors, the rest of the last
+    /// sector is filled with zeros. Everything is checked before the first byte is written, so a malformed package
+    /// leaves the flash unchanged.
     /// </summary>
     /// <returns>What was written, in manifest order.</returns>
-    /// <exception cref="KModelFormatException">Not a ZIP, no or malformed manifest, a named file missing, an address that is not a number, or an entry beyond the flash.</exception>
+    /// <exception cref="KModelFormatException">Not a ZIP, no or malformed manifest, a named file missing, an address that is not a number or not sector-aligned, or an entry beyond the flash.</exception>
     public IReadOnlyList<FlashEntry> WriteKfpkg(Stream package)
     {
         ArgumentNullException.ThrowIfNull(package);
@@ -144,9 +149,15 @@ public sealed partial class Flash
                     throw Bad($"\"{name}\" ({entry.Length} bytes) is larger than the flash");
                 }
 
+                if (!prefix && address % SectorSize != 0)
+                {
+                    throw Bad($"\"{name}\": the address 0x{address:X} is not a multiple of the 4 KiB sector (kflash: data should 4KiB align)");
+                }
+
                 byte[] data = ReadBytes(entry);
                 byte[] bytes = prefix ? WithSha256Prefix(data) : data;
-                if (address + bytes.Length > Size)
+                long padded = (bytes.Length + SectorSize - 1L) / SectorSize * SectorSize;
+                if (address + padded > Size)
                 {
                     throw Bad($"\"{name}\": {bytes.Length} bytes at 0x{address:X} go beyond the end of the 16 MiB flash (0x{Size:X})");
                 }
@@ -163,6 +174,8 @@ public sealed partial class Flash
         foreach ((FlashEntry entry, byte[] bytes) in pending)
         {
             Write(entry.Address, bytes);
+            int tail = (SectorSize - (bytes.Length % SectorSize)) % SectorSize;
+            _bytes.AsSpan(entry.Address + bytes.Length, tail).Clear();
         }
 
         return pending.Select(p => p.Entry).ToArray();

@@ -274,9 +274,12 @@ public sealed partial class Image
 
     /// <summary>
     /// MaixPy's <c>draw_string(x, y, text, color=white, scale=1, x_spacing=0, y_spacing=2, mono_space=False)</c> with
-    /// the built-in 5×7 font in 8×10 cells: glyph pixels are scaled by <paramref name="scale"/> (nearest), '\n' or '\r'
-    /// starts a new line <c>10·scale + y_spacing</c> lower. Proportional spacing (the default) advances by the glyph's
-    /// inked width plus one blank column; mono spacing by the full cell. Both add <paramref name="xSpacing"/>.
+    /// MaixPy's layout rules for its built-in 8×12 ASCII font (the glyph shapes are the project's own 5×7 font):
+    /// cell pixels sampled at <c>round(x / scale)</c>, <c>round(y / scale)</c>; "\n", "\r" or "\r\n" start a new line
+    /// <c>round(12·scale) + y_spacing</c> lower; proportional spacing (the default) shifts each glyph left to its
+    /// first inked column and advances past its last one plus a blank column (a blank glyph advances
+    /// <c>round(3·scale)</c>); mono spacing advances <c>round(8·scale)</c>; both add <paramref name="xSpacing"/>.
+    /// Characters outside ASCII 0x20..0x7E draw MaixPy's placeholder rectangle without advancing.
     /// </summary>
     /// <returns>This image.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The scale is not positive ("Error: 0 &lt; scale!").</exception>
@@ -288,72 +291,89 @@ public sealed partial class Image
             throw new ArgumentOutOfRangeException(nameof(scale), "Error: 0 < scale!");
         }
 
-        int cellW = (int)MathF.Round(BitmapFont.CellWidth * scale, MidpointRounding.AwayFromZero);
-        int cellH = (int)MathF.Round(BitmapFont.CellHeight * scale, MidpointRounding.AwayFromZero);
+        const int w = BitmapFont.CellWidth;
+        const int h = BitmapFont.CellHeight;
         int xOff = x;
         int yOff = y;
+        char last = '\0';
         foreach (char ch in text)
         {
-            if (ch is '\n' or '\r')
+            char previous = last;
+            last = ch;
+            if (previous == '\r' && ch == '\n')
             {
-                xOff = x;
-                yOff += cellH + ySpacing;
                 continue;
             }
 
-            int first = 0;
-            int last = BitmapFont.GlyphWidth - 1;
-            if (!monoSpace)
+            if (ch is '\n' or '\r')
             {
-                while (first <= last && !ColumnInked(ch, first))
-                {
-                    first++;
-                }
+                xOff = x;
+                yOff += Round(h * scale) + ySpacing;
+                continue;
+            }
 
-                while (last >= first && !ColumnInked(ch, last))
+            if (ch < ' ' || ch > '~')
+            {
+                // MaixPy's placeholder box (its width and height arguments are swapped in the firmware, kept).
+                int inset = Round(scale * 3) / 2;
+                DrawRectangle(xOff + inset, yOff + inset, Round(h * scale) - (inset * 2), Round(w * scale) - (inset * 2), color, Round(scale));
+                continue;
+            }
+
+            int first = -1;
+            int lastInk = -1;
+            for (int cx = 0; cx < w; cx++)
+            {
+                if (ColumnInked(ch, cx))
                 {
-                    last--;
+                    if (first < 0)
+                    {
+                        first = cx;
+                    }
+
+                    lastInk = cx;
                 }
             }
 
-            int gw = (int)MathF.Round(BitmapFont.GlyphWidth * scale, MidpointRounding.AwayFromZero);
-            int gh = (int)MathF.Round(BitmapFont.GlyphHeight * scale, MidpointRounding.AwayFromZero);
-            int left = monoSpace ? xOff + (int)MathF.Round(scale, MidpointRounding.AwayFromZero) : xOff - (int)MathF.Round(first * scale, MidpointRounding.AwayFromZero);
-            int top = yOff + (int)MathF.Round(scale, MidpointRounding.AwayFromZero);
-            for (int py = 0; py < gh; py++)
+            if (!monoSpace && first >= 0)
             {
-                int row = Math.Min((int)(py / scale), BitmapFont.GlyphHeight - 1);
-                for (int px = 0; px < gw; px++)
+                xOff -= Round(first * scale);
+            }
+
+            for (int py = 0, rows = Round(h * scale); py < rows; py++)
+            {
+                int row = Round(py / scale);
+                for (int px = 0, cols = Round(w * scale); px < cols; px++)
                 {
-                    int column = Math.Min((int)(px / scale), BitmapFont.GlyphWidth - 1);
-                    if (BitmapFont.IsSet(ch, column, row))
+                    if (BitmapFont.IsSet(ch, Round(px / scale), row))
                     {
-                        SetPixel(left + px, top + py, color);
+                        SetPixel(xOff + px, yOff + py, color);
                     }
                 }
             }
 
             if (monoSpace)
             {
-                xOff += cellW + xSpacing;
+                xOff += Round(w * scale) + xSpacing;
             }
-            else if (first > last)
+            else if (lastInk >= 0)
             {
-                // A blank glyph (space): three columns, as MaixPy advances for a space.
-                xOff += (int)MathF.Round(3 * scale, MidpointRounding.AwayFromZero) + xSpacing;
+                xOff += Round((lastInk + 2) * scale) + xSpacing;
             }
             else
             {
-                xOff += (int)MathF.Round((last - first + 2) * scale, MidpointRounding.AwayFromZero) + xSpacing;
+                xOff += Round(scale * 3);
             }
         }
 
         return this;
     }
 
+    private static int Round(float v) => (int)MathF.Round(v, MidpointRounding.AwayFromZero);
+
     private static bool ColumnInked(char ch, int column)
     {
-        for (int row = 0; row < BitmapFont.GlyphHeight; row++)
+        for (int row = 0; row < BitmapFont.CellHeight; row++)
         {
             if (BitmapFont.IsSet(ch, column, row))
             {

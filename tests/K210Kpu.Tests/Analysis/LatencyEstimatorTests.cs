@@ -177,6 +177,20 @@ public class LatencyEstimatorTests
         Assert.True(e.Layers[0].OutputDmaMilliseconds > 0);
     }
 
+    [Fact]
+    public void Estimate_V4KpuUpload_UsesTheMeasuredUploadRate()
+    {
+        KModel m = SyntheticModel.Build(
+            [new LayerDescriptor(0, 0x2001, "KPUUpload", 0, 0) { OutputBytes = 320 * 240 * 3, OutputMemory = MemoryKind.Kpu }, SyntheticModel.Conv(1, 320, 240, 3, 16, 3, pool: 1, opCode: 0x2002, name: "KPUConv2D")],
+            KModelFormat.V4);
+        LatencyEstimate e = LatencyEstimator.Estimate(m);
+
+        // "DMA upload took 329 us" for 320×240×3 (nncase#95).
+        Assert.InRange(e.Layers[0].Milliseconds, 0.328, 0.330);
+        Assert.True(e.Layers[0].Calibrated);
+        Assert.Equal(0, e.InputUploadMilliseconds); // counted once, as the kpu_upload node
+    }
+
     [Theory]
     [InlineData(0, 400)]
     [InlineData(400, 25)]

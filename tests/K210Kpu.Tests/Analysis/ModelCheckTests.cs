@@ -109,11 +109,12 @@ public class ModelCheckTests
     public void Check_V4CpuConvolution_WarnsAboutCpuFallback()
     {
         KModel m = SyntheticModel.Build(
-            [SyntheticModel.Conv(0, 64, 64, 3, 8, 3, opCode: 0x2002, name: "KPUConv2D"), new LayerDescriptor(1, 0x0F, "QuantizedConv2D", 0, 0) { OutputBytes = 8 * 2 * 2, Macs = 1000 }],
+            [SyntheticModel.Conv(0, 64, 64, 3, 8, 3, opCode: 0x2002, name: "KPUConv2D"), new LayerDescriptor(1, 0x0F, "QuantizedConv2D", 0, 0) { OutputBytes = 8 * 2 * 2, Macs = 100_000 }, new LayerDescriptor(2, 0x04, "MatMul", 0, 0) { OutputBytes = 40, OutputType = ElementType.Float32, Macs = 840 }],
             KModelFormat.V4);
         ModelCheckResult r = ModelCheck.Check(m, new ModelCheckOptions { MaixPyV4Support = true });
         CheckFinding f = Assert.Single(r.Findings, f => f.Code == "cpu-layers" && f.LayerIndex == 1);
         Assert.Equal(CheckVerdict.Warning, f.Verdict);
+        Assert.DoesNotContain(r.Findings, f => f.LayerIndex == 2); // a 10-class matmul is not slow
         Assert.Equal(CheckVerdict.Warning, r.Verdict);
     }
 
@@ -222,6 +223,29 @@ public class ModelCheckTests
         // The SDK has no file system area: 0xC80000 is fine there.
         var sdkLow = new ModelCheckOptions { Firmware = TargetFirmware.Sdk, FlashOffset = 0xC80000 };
         Assert.Equal(CheckVerdict.Ok, Assert.Single(ModelCheck.Check(Small(fileBytes: 1_000_000), sdkLow).Findings, f => f.Code == "flash").Verdict);
+    }
+
+    [Fact]
+    public void CheckFile_LargerThanAnyModel_WillFailWithoutReadingItAll()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            using (FileStream fs = File.OpenWrite(path))
+            {
+                fs.Write([3, 0, 0, 0]);
+                fs.SetLength(KModel.MaxFileBytes + 1L); // sparse: nothing past the header is written
+            }
+
+            ModelCheckResult r = ModelCheck.CheckFile(path);
+            Assert.Equal(CheckVerdict.WillFail, r.Verdict);
+            Assert.Equal(KModel.MaxFileBytes + 1L, r.FileBytes);
+            Assert.Contains(r.Findings, f => f.Code == "load" && f.Message.Contains("16.00 MiB", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

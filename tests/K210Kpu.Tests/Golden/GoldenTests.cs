@@ -63,6 +63,25 @@ public class GoldenTests
     public void Vendored_DeviceMode_MatchesDevlike(string model, string name) =>
         GoldenCase.CheckDevice(Path.Combine(TestFiles.DataDir, "models", model + ".kmodel"), Vendored(model, name));
 
+    /// <summary>
+    /// Stricter than the README rule: for V3 our device mode fuses exactly the multiply-adds the devlike oracle fuses,
+    /// so its float outputs are byte-equal too.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(VendoredCases))]
+    public void Vendored_DeviceMode_IsByteExactAgainstDevlike(string model, string name)
+    {
+        string dir = Vendored(model, name);
+        KModel m = KModel.Load(Path.Combine(TestFiles.DataDir, "models", model + ".kmodel"));
+        byte[][] got = GoldenCase.Run(m, dir, ArithmeticMode.Device);
+        for (int i = 0; i < got.Length; i++)
+        {
+            string devlike = Path.Combine(dir, "devlike", $"output_{i}.bin");
+            byte[] want = File.ReadAllBytes(File.Exists(devlike) ? devlike : Path.Combine(dir, $"output_{i}.bin"));
+            GoldenCase.AssertBytes(want, got[i], $"output {i} (device)", m.Outputs[i].ElementType, m.Outputs[i].Shape);
+        }
+    }
+
     [SharedTheory]
     [MemberData(nameof(SharedCases))]
     public void Shared_ReferenceMode_MatchesGoldenBytes(string model, string name) =>

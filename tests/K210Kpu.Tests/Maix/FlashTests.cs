@@ -24,7 +24,9 @@ public class FlashTests
         Assert.Equal(new FlashEntry(0x300000, "facedetect.kmodel", 388776, false), e);
         byte[] model = File.ReadAllBytes(TestFiles.Shared("models", "maixpy_face_yolo2_v3.kmodel"));
         Assert.True(flash.Read(0x300000, model.Length).SequenceEqual(model));
-        Assert.Equal(0xFF, flash.Contents[0x300000 + model.Length]);
+        // kflash writes whole 4 KiB sectors, zero-filling the last one: 388776 → 389120 bytes.
+        Assert.True(flash.Read(0x300000 + model.Length, 389120 - model.Length).IndexOfAnyExcept((byte)0) < 0);
+        Assert.Equal(0xFF, flash.Contents[0x300000 + 389120]);
         Assert.Equal(0xFF, flash.Contents[0x300000 - 1]);
     }
 
@@ -47,6 +49,8 @@ public class FlashTests
         byte[] data = Encoding.ASCII.GetBytes("firmware!");
         var flash = new Flash();
         flash.WriteKfpkg(Package("""{"version":"0.1.0","files":[{"address":16,"bin":"fw.bin","sha256Prefix":true}]}""", ("fw.bin", data)));
+        Assert.Equal(0, flash.Contents[16 + 1 + 4 + data.Length + 32]); // zero fill to the sector end
+        Assert.Equal(0xFF, flash.Contents[16 + 4096]);
         ReadOnlySpan<byte> w = flash.Read(16, 1 + 4 + data.Length + 32);
         Assert.Equal(0, w[0]);
         Assert.Equal(data.Length, BitConverter.ToInt32(w[1..5]));
@@ -74,7 +78,8 @@ public class FlashTests
             ("""{"files":[{"bin":"a.bin"}]}""", "needs \"address\""),
             ("""{"files":[{"address":"x","bin":"a.bin"}]}""", "not a non-negative integer"),
             ("""{"files":[{"address":0,"bin":"missing.bin"}]}""", "not in the package"),
-            ("""{"files":[{"address":16777215,"bin":"a.bin"}]}""", "beyond the end"),
+            ("""{"files":[{"address":16773120,"bin":"a.bin"},{"address":16777216,"bin":"a.bin"}]}""", "beyond the end"),
+            ("""{"files":[{"address":16,"bin":"a.bin"}]}""", "4KiB align"),
             ("""{"files":[{"address":0,"bin":"a.bin"},{"address":0x1000000,"bin":"a.bin"}]}""", "beyond the end"),
         ];
         foreach ((string json, string want) in cases)
@@ -94,9 +99,9 @@ public class FlashTests
     {
         // Everything happens in memory: a package given as a stream is accepted without any file behind it.
         var flash = new Flash();
-        using MemoryStream package = Package("""{"files":[{"address":0x10,"bin":"a.bin","sha256Prefix":false}]}""", ("a.bin", [7, 8]));
+        using MemoryStream package = Package("""{"files":[{"address":0x1000,"bin":"a.bin","sha256Prefix":false}]}""", ("a.bin", [7, 8]));
         flash.WriteKfpkg(package);
-        Assert.Equal(new byte[] { 7, 8 }, flash.Read(0x10, 2).ToArray());
+        Assert.Equal(new byte[] { 7, 8, 0 }, flash.Read(0x1000, 3).ToArray());
     }
 
     [Fact]

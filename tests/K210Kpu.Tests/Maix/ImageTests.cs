@@ -115,10 +115,30 @@ public class ImageTests
     {
         var img = new Image(20, 12, PixelFormat.Grayscale);
         img.DrawString(0, 0, "A", 255);
-        // 'A' = columns 0x7E, 0x11, 0x11, 0x11, 0x7E: 18 pixels, drawn one pixel down in its 8x10 cell.
+        // 'A' = columns 0x7E, 0x11, 0x11, 0x11, 0x7E: 18 pixels; cell column 1 is its first inked column, so
+        // proportional spacing shifts it to x = 0; glyph rows start at cell row 2.
         Assert.Equal(18, Set(img).Count);
-        Assert.Equal(255, img.GetPixel(0, 2));
-        Assert.Equal(0, img.GetPixel(0, 1));
+        Assert.Equal(255, img.GetPixel(0, 3));
+        Assert.Equal(0, img.GetPixel(0, 2));
+    }
+
+    [Fact]
+    public void DrawString_Spacing_FollowsMaixPysRules()
+    {
+        var prop = new Image(40, 30, PixelFormat.Grayscale);
+        prop.DrawString(0, 0, "II", 255);
+        // 'I' inks cell columns 2..4: drawn shifted left by 2 (x 0..2), then x_off = -2 + (4 + 2) = 4, and the
+        // second 'I' is shifted left by 2 again: its ink is at x 4..6, one blank column after the first.
+        Assert.Equal(255, prop.GetPixel(1, 2));
+        Assert.Equal(0, prop.GetPixel(3, 2));
+        Assert.Equal(255, prop.GetPixel(4, 2));
+        Assert.Equal(255, prop.GetPixel(6, 2));
+        Assert.Equal(0, prop.GetPixel(7, 2));
+        var mono = new Image(40, 40, PixelFormat.Grayscale);
+        mono.DrawString(0, 0, "I\r\nI", 255, monoSpace: true);
+        Assert.Equal(255, mono.GetPixel(3, 2));
+        Assert.Equal(255, mono.GetPixel(3, 2 + 12 + 2)); // one new line for "\r\n": 12 + y_spacing 2
+        Assert.Equal(0, mono.GetPixel(3, 2 + 28));
     }
 
     [Fact]

@@ -108,6 +108,11 @@ public class ImagingTests
             Image shown = ImageIO.Load(Path.Combine(dir, "frame_0002.png"));
             Assert.Equal(((byte)255, (byte)255, (byte)255), shown.GetRgb(155, 115));
             Assert.Equal(((byte)0, (byte)0, (byte)0), shown.GetRgb(154, 115));
+            Lcd.Display(small, (0, 0));
+            Assert.Equal(((byte)255, (byte)255, (byte)255), Lcd.Snapshot().GetRgb(0, 0));
+            Assert.Equal(((byte)255, (byte)255, (byte)255), Lcd.Snapshot().GetRgb(155, 115));
+            Lcd.Display(small);
+            Assert.Equal(((byte)0, (byte)0, (byte)0), Lcd.Snapshot().GetRgb(0, 0)); // centred display pads with black
         }
         finally
         {

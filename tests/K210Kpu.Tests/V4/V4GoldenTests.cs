@@ -94,7 +94,8 @@ public class V4GoldenTests
                 continue;
             }
 
-            // The golden README grants float device outputs a few ulp (the device compiler's fusing is not known exactly).
+            // The golden README grants float device outputs a few ulp (the device compiler's fusing is not known exactly);
+            // with every V4 multiply-add fused as the devlike oracle does, the outputs are in fact identical, so 0 is asserted.
             ReadOnlySpan<int> e = MemoryMarshal.Cast<byte, int>(expected);
             ReadOnlySpan<int> a = MemoryMarshal.Cast<byte, int>(actual);
             for (int k = 0; k < e.Length; k++)
@@ -105,7 +106,7 @@ public class V4GoldenTests
         }
     }
 
-    private const int MaxDeviceUlps = 4;
+    private const int MaxDeviceUlps = 0;
 
     private static long Ordered(int bits) => bits < 0 ? int.MinValue - (long)bits : bits;
 }

@@ -244,6 +244,12 @@ internal static class V3LayerParser
             whole.Slice(actOffset, KpuTables.ActivationTableBytes, $"layer {index} ({Name}) activation table"));
         KpuConvValidator.ValidateActivation(act, index, Name, actOffset);
         var layer = new KpuConvLayer(args, file.Slice((int)weightsOffset, (int)weightBytes), !eightBit, bn, act);
+        if ((flags & 1) != 0 && (long)args.DmaTotalByte + 1 != layer.OutputBytes)
+        {
+            // The SDK DMAs dma_total_byte + 1 bytes; nncase always makes that the dense output size.
+            ThrowHelper.LayerValue(index, Name, $"dma_total_byte + 1 = {(long)args.DmaTotalByte + 1} differs from the output size {layer.OutputBytes}", layerOffset + 88);
+        }
+
         return new K210ConvOp(index, r.BaseOffset, layer, (flags & 1) != 0, mainOut);
     }
 }

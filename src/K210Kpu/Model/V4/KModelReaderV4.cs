@@ -115,12 +115,14 @@ internal static class KModelReaderV4
         {
             uint size = bodySizes[i];
             long end = bodyOffset + size;
-            ReadOnlyMemory<byte> body;
-            if (end <= file.Length)
+            bool lastShortByPadding = i == nodeCount - 1 && end > file.Length && end - file.Length < BodyAlignment;
+            if (end > file.Length && !lastShortByPadding)
             {
-                body = bytes.Slice((int)bodyOffset, (int)size);
+                ThrowHelper.Truncated($"node {i} ({V4OpNames.Of(opCodes[i])}) body of {size} bytes", bodyOffset, size, file.Length);
             }
-            else if (i == nodeCount - 1 && end - file.Length < BodyAlignment)
+
+            ReadOnlyMemory<byte> body;
+            if (lastShortByPadding)
             {
                 // The writer seeks to the next 8-byte boundary after the last body without writing: the file may end
                 // up to 7 bytes early. Those bytes read as zeros (nncase_ulffd_slim320_v4 is 4 bytes short).
@@ -130,8 +132,7 @@ internal static class KModelReaderV4
             }
             else
             {
-                ThrowHelper.Truncated($"node {i} ({V4OpNames.Of(opCodes[i])}) body of {size} bytes", bodyOffset, size, file.Length);
-                return null!;
+                body = bytes.Slice((int)bodyOffset, (int)size);
             }
 
             ctx.Index = i;
@@ -234,13 +235,7 @@ internal static class KModelReaderV4
             V4OpCode.CpuQuantizedDepthwiseConv2D => CpuQuantizedConv2DNode.Parse(ref r, ctx, depthwise: true),
             V4OpCode.KpuUpload => KpuUploadNode.Parse(ref r, ctx),
             V4OpCode.KpuConv2D => KpuConv2DNode.Parse(ref r, ctx),
-            _ => Unknown(ctx),
+            _ => throw ThrowHelper.UnknownV4Opcode(ctx.OpCode, ctx.Index),
         };
-    }
-
-    private static V4Node Unknown(V4LoadContext ctx)
-    {
-        ThrowHelper.Unsupported(ctx.OpCode, "unknown", ctx.Index, "is not a kmodel V4 opcode (the reference runtime stops with \"Unknown opcode\")");
-        return null!;
     }
 }

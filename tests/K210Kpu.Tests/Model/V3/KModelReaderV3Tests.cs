@@ -101,6 +101,17 @@ public class KModelReaderV3Tests
     }
 
     [Fact]
+    public void Load_MainOutputConvWithWrongDmaLength_ThrowsValidation()
+    {
+        byte[] regs = new KpuRegisterBuilder { InW = 8, InH = 8 }.Bytes();
+        regs[88 + 4] = 0; // dma_total_byte = 0 instead of 63
+        byte[] model = new V3ModelBuilder { MainMemory = 64 }.Conv(regs, new byte[1], [0], KpuRegisterBuilder.SimpleActivation(), mainOut: true).Build();
+        Assert.Equal(0, Assert.Throws<KModelValidationException>(() => KModel.Load(model)).LayerIndex);
+        regs[88 + 4] = 63;
+        KModel.Load(new V3ModelBuilder { MainMemory = 64 }.Conv(regs, new byte[1], [0], KpuRegisterBuilder.SimpleActivation(), mainOut: true).Build());
+    }
+
+    [Fact]
     public void Load_ConvTablesOutsideTheFile_ThrowsFormatWithOffset()
     {
         byte[] model = new V3ModelBuilder { MainMemory = 64 }

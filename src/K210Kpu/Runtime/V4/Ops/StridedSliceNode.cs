@@ -53,16 +53,26 @@ internal sealed class StridedSliceNode : V4Node
             }
 
             long count = s > 0 ? (e > b ? (e - b + s - 1) / s : 0) : (b > e ? (b - e + (-s) - 1) / -s : 0);
-            if (count > 0)
+            if (count > n._inShape[d])
             {
-                long last = b + ((count - 1) * s);
-                if (b < 0 || b >= n._inShape[d] || last < 0 || last >= n._inShape[d])
-                {
-                    ctx.Fail($"axis {d}: begin {b}, end {e}, stride {s} index outside 0..{n._inShape[d] - 1}");
-                }
+                ctx.Fail($"axis {d}: begin {b}, end {e}, stride {s} visits {count} indices of {n._inShape[d]}");
             }
 
             n._counts[d] = (int)count;
+        }
+
+        // Every index the loops visit must lie inside the input (checked only when the loops run at all).
+        if (n._counts.All(c => c > 0))
+        {
+            for (int d = 0; d < 4; d++)
+            {
+                long b = n._begin[d], s = n._strides[d];
+                long last = b + ((n._counts[d] - 1) * s);
+                if (b < 0 || b >= n._inShape[d] || last < 0 || last >= n._inShape[d])
+                {
+                    ctx.Fail($"axis {d}: begin {b}, end {n._end[d]}, stride {s} visits indices outside 0..{n._inShape[d] - 1}");
+                }
+            }
         }
 
         ctx.NeedOutput(n._output, V4LoadContext.Mul(n._counts[0], n._counts[1], n._counts[2], n._counts[3]) * es, "output");

@@ -1,0 +1,233 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace K210Kpu.Kernels;
+
+/// <summary>AVX-512 kernels of the fast KPU convolution (exact: <c>vpmaddwd</c> on zero-extended u8 values).</summary>
+internal static partial class KpuConv
+{
+    /// <summary>Vector part of <see cref="StagePairs"/>; returns how many elements it did.</summary>
+    private static int StagePairsVector512(ReadOnlySpan<byte> low, ReadOnlySpan<byte> high, Span<int> destination)
+    {
+        int n = destination.Length & ~15;
+        ref byte lo = ref MemoryMarshal.GetReference(low);
+        ref byte hi = ref MemoryMarshal.GetReference(high);
+        ref int dst = ref MemoryMarshal.GetReference(destination);
+        bool hasHigh = !high.IsEmpty;
+        for (int x = 0; x < n; x += 16)
+        {
+            Vector512<int> v = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref lo, (nuint)x));
+            if (hasHigh)
+            {
+                v |= Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref hi, (nuint)x)) << 16;
+            }
+
+            v.StoreUnsafe(ref dst, (nuint)x);
+        }
+
+        return n;
+    }
+
+    private static int SumPairsVector512(int[] staged, int stride, int pairs, int from, int count, int[] sums)
+    {
+        int n = count & ~15;
+        ref int s = ref MemoryMarshal.GetArrayDataReference(staged);
+        ref int dst = ref MemoryMarshal.GetArrayDataReference(sums);
+        Vector512<short> ones = Vector512<short>.One;
+        for (int j = 0; j < n; j += 16)
+        {
+            Vector512<int> acc = Vector512<int>.Zero;
+            nuint at = (nuint)(from + j);
+            for (int q = 0; q < pairs; q++)
+            {
+                acc += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref s, at + ((nuint)q * (nuint)stride)).AsInt16(), ones);
+            }
+
+            acc.StoreUnsafe(ref dst, (nuint)(from + j));
+        }
+
+        return n;
+    }
+
+    private static int TapSumsToXTermVector512(int[] tapSums, int[] taps, long argX, int shrX, int from, int count, long[] xTerm)
+    {
+        int n = count & ~15;
+        ref int s = ref MemoryMarshal.GetArrayDataReference(tapSums);
+        ref long dst = ref MemoryMarshal.GetArrayDataReference(xTerm);
+        Vector512<long> mul = Vector512.Create(argX);
+        for (int i = 0; i < n; i += 16)
+        {
+            Vector512<int> sum = Vector512<int>.Zero;
+            nuint at = (nuint)(from + i);
+            foreach (int t in taps)
+            {
+                sum += Vector512.LoadUnsafe(ref s, at + (nuint)t);
+            }
+
+            Vector512<long> lo = Avx512F.ConvertToVector512Int64(sum.GetLower());
+            Vector512<long> hi = Avx512F.ConvertToVector512Int64(sum.GetUpper());
+            Vector512.ShiftRightArithmetic(Avx512DQ.MultiplyLow(lo, mul), shrX).StoreUnsafe(ref dst, at);
+            Vector512.ShiftRightArithmetic(Avx512DQ.MultiplyLow(hi, mul), shrX).StoreUnsafe(ref dst, at + 8);
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// Register block: 4 output channels × 4 vectors of 16 positions = 16 int32 accumulators; per input-channel pair and
+    /// tap, 4 unaligned loads of pair words, 4 broadcast weight pairs and 16 <c>vpmaddwd</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ConvolveBlockVector512(KpuConvPlan plan, int[] staged, int block, int from, int count, int[] acc, int accStride)
+    {
+        const int C = KpuConvPlan.Channels;
+        int[] taps = plan.Taps;
+        int tapCount = taps.Length;
+        int pairs = plan.Pairs;
+        nuint stride = (nuint)plan.Stride;
+        ref int tap0 = ref MemoryMarshal.GetArrayDataReference(taps);
+        ref int x0 = ref MemoryMarshal.GetArrayDataReference(staged);
+        ref int w0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plan.PackedWeights), block * pairs * tapCount * C);
+        ref int out0 = ref MemoryMarshal.GetArrayDataReference(acc);
+        nuint cs = (nuint)accStride;
+        int b = 0;
+        for (; b + KpuConvPlan.Block <= count; b += KpuConvPlan.Block)
+        {
+            Vector512<int> a00 = default, a01 = default, a02 = default, a03 = default;
+            Vector512<int> a10 = default, a11 = default, a12 = default, a13 = default;
+            Vector512<int> a20 = default, a21 = default, a22 = default, a23 = default;
+            Vector512<int> a30 = default, a31 = default, a32 = default, a33 = default;
+            ref int w = ref w0;
+            ref int xq = ref Unsafe.Add(ref x0, from + b);
+            for (int q = 0; q < pairs; q++)
+            {
+                for (int t = 0; t < tapCount; t++)
+                {
+                    ref int xt = ref Unsafe.Add(ref xq, Unsafe.Add(ref tap0, t));
+                    Vector512<short> v0 = Vector512.LoadUnsafe(ref xt).AsInt16();
+                    Vector512<short> v1 = Vector512.LoadUnsafe(ref xt, 16).AsInt16();
+                    Vector512<short> v2 = Vector512.LoadUnsafe(ref xt, 32).AsInt16();
+                    Vector512<short> v3 = Vector512.LoadUnsafe(ref xt, 48).AsInt16();
+                    Vector512<short> k = Vector512.Create(w).AsInt16();
+                    a00 += Avx512BW.MultiplyAddAdjacent(v0, k);
+                    a01 += Avx512BW.MultiplyAddAdjacent(v1, k);
+                    a02 += Avx512BW.MultiplyAddAdjacent(v2, k);
+                    a03 += Avx512BW.MultiplyAddAdjacent(v3, k);
+                    k = Vector512.Create(Unsafe.Add(ref w, 1)).AsInt16();
+                    a10 += Avx512BW.MultiplyAddAdjacent(v0, k);
+                    a11 += Avx512BW.MultiplyAddAdjacent(v1, k);
+                    a12 += Avx512BW.MultiplyAddAdjacent(v2, k);
+                    a13 += Avx512BW.MultiplyAddAdjacent(v3, k);
+                    k = Vector512.Create(Unsafe.Add(ref w, 2)).AsInt16();
+                    a20 += Avx512BW.MultiplyAddAdjacent(v0, k);
+                    a21 += Avx512BW.MultiplyAddAdjacent(v1, k);
+                    a22 += Avx512BW.MultiplyAddAdjacent(v2, k);
+                    a23 += Avx512BW.MultiplyAddAdjacent(v3, k);
+                    k = Vector512.Create(Unsafe.Add(ref w, 3)).AsInt16();
+                    a30 += Avx512BW.MultiplyAddAdjacent(v0, k);
+                    a31 += Avx512BW.MultiplyAddAdjacent(v1, k);
+                    a32 += Avx512BW.MultiplyAddAdjacent(v2, k);
+                    a33 += Avx512BW.MultiplyAddAdjacent(v3, k);
+                    w = ref Unsafe.Add(ref w, C);
+                }
+
+                xq = ref Unsafe.Add(ref xq, stride);
+            }
+
+            ref int o = ref Unsafe.Add(ref out0, b);
+            a00.StoreUnsafe(ref o, 0); a01.StoreUnsafe(ref o, 16); a02.StoreUnsafe(ref o, 32); a03.StoreUnsafe(ref o, 48);
+            a10.StoreUnsafe(ref o, cs); a11.StoreUnsafe(ref o, cs + 16); a12.StoreUnsafe(ref o, cs + 32); a13.StoreUnsafe(ref o, cs + 48);
+            a20.StoreUnsafe(ref o, 2 * cs); a21.StoreUnsafe(ref o, (2 * cs) + 16); a22.StoreUnsafe(ref o, (2 * cs) + 32); a23.StoreUnsafe(ref o, (2 * cs) + 48);
+            a30.StoreUnsafe(ref o, 3 * cs); a31.StoreUnsafe(ref o, (3 * cs) + 16); a32.StoreUnsafe(ref o, (3 * cs) + 32); a33.StoreUnsafe(ref o, (3 * cs) + 48);
+        }
+
+        // The last up to 3 vectors of 16 positions, one at a time.
+        for (; b < count; b += KpuConvPlan.Granule)
+        {
+            Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
+            ref int w = ref w0;
+            ref int xq = ref Unsafe.Add(ref x0, from + b);
+            for (int q = 0; q < pairs; q++)
+            {
+                for (int t = 0; t < tapCount; t++)
+                {
+                    Vector512<short> v = Vector512.LoadUnsafe(ref Unsafe.Add(ref xq, Unsafe.Add(ref tap0, t))).AsInt16();
+                    a0 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(w).AsInt16());
+                    a1 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref w, 1)).AsInt16());
+                    a2 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref w, 2)).AsInt16());
+                    a3 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref w, 3)).AsInt16());
+                    w = ref Unsafe.Add(ref w, C);
+                }
+
+                xq = ref Unsafe.Add(ref xq, stride);
+            }
+
+            ref int o = ref Unsafe.Add(ref out0, b);
+            a0.StoreUnsafe(ref o, 0);
+            a1.StoreUnsafe(ref o, cs);
+            a2.StoreUnsafe(ref o, 2 * cs);
+            a3.StoreUnsafe(ref o, 3 * cs);
+        }
+    }
+
+    /// <summary>Depthwise: per tap pair one <c>vpmaddwd</c> for Σx·w and one for Σx, 4 vectors of 16 positions at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ConvolveDepthwiseBlockVector512(KpuConvPlan plan, int[] words, int channel, int from, int count, int[] acc, int[] sums)
+    {
+        int[] offsets = plan.DepthwiseOffsets;
+        int tapPairs = offsets.Length;
+        ref int off0 = ref MemoryMarshal.GetArrayDataReference(offsets);
+        ref int w0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plan.DepthwiseWeights), channel * tapPairs);
+        ref int ones0 = ref MemoryMarshal.GetArrayDataReference(plan.DepthwiseOnes);
+        ref int x0 = ref MemoryMarshal.GetArrayDataReference(words);
+        ref int acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
+        ref int sums0 = ref MemoryMarshal.GetArrayDataReference(sums);
+        int b = 0;
+        for (; b + KpuConvPlan.Block <= count; b += KpuConvPlan.Block)
+        {
+            Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<int> s0 = default, s1 = default, s2 = default, s3 = default;
+            ref int xb = ref Unsafe.Add(ref x0, from + b);
+            for (int t = 0; t < tapPairs; t++)
+            {
+                ref int xt = ref Unsafe.Add(ref xb, Unsafe.Add(ref off0, t));
+                Vector512<short> v0 = Vector512.LoadUnsafe(ref xt).AsInt16();
+                Vector512<short> v1 = Vector512.LoadUnsafe(ref xt, 16).AsInt16();
+                Vector512<short> v2 = Vector512.LoadUnsafe(ref xt, 32).AsInt16();
+                Vector512<short> v3 = Vector512.LoadUnsafe(ref xt, 48).AsInt16();
+                Vector512<short> k = Vector512.Create(Unsafe.Add(ref w0, t)).AsInt16();
+                Vector512<short> one = Vector512.Create(Unsafe.Add(ref ones0, t)).AsInt16();
+                a0 += Avx512BW.MultiplyAddAdjacent(v0, k);
+                a1 += Avx512BW.MultiplyAddAdjacent(v1, k);
+                a2 += Avx512BW.MultiplyAddAdjacent(v2, k);
+                a3 += Avx512BW.MultiplyAddAdjacent(v3, k);
+                s0 += Avx512BW.MultiplyAddAdjacent(v0, one);
+                s1 += Avx512BW.MultiplyAddAdjacent(v1, one);
+                s2 += Avx512BW.MultiplyAddAdjacent(v2, one);
+                s3 += Avx512BW.MultiplyAddAdjacent(v3, one);
+            }
+
+            ref int o = ref Unsafe.Add(ref acc0, b);
+            a0.StoreUnsafe(ref o, 0); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
+            ref int so = ref Unsafe.Add(ref sums0, b);
+            s0.StoreUnsafe(ref so, 0); s1.StoreUnsafe(ref so, 16); s2.StoreUnsafe(ref so, 32); s3.StoreUnsafe(ref so, 48);
+        }
+
+        for (; b < count; b += KpuConvPlan.Granule)
+        {
+            Vector512<int> a = default, s = default;
+            ref int xb = ref Unsafe.Add(ref x0, from + b);
+            for (int t = 0; t < tapPairs; t++)
+            {
+                Vector512<short> v = Vector512.LoadUnsafe(ref Unsafe.Add(ref xb, Unsafe.Add(ref off0, t))).AsInt16();
+                a += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref w0, t)).AsInt16());
+                s += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref ones0, t)).AsInt16());
+            }
+
+            a.StoreUnsafe(ref Unsafe.Add(ref acc0, b));
+            s.StoreUnsafe(ref Unsafe.Add(ref sums0, b));
+        }
+    }
+}

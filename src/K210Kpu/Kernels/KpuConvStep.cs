@@ -1,0 +1,295 @@
+using K210Kpu.Hardware;
+
+namespace K210Kpu.Kernels;
+
+/// <summary>
+/// The data-parallel steps of one fast KPU convolution batch, as one reusable object (no allocation per layer):
+/// stage the input from KPU RAM into the padded frame, compute the Σx term, convolve + batch-norm + activate per
+/// (position chunk × output-channel group), then pool and write back per output channel.
+/// </summary>
+internal sealed class KpuConvStep : IKpuParallelWork
+{
+    /// <summary>Staged rows per staging item.</summary>
+    private const int RowBand = 8;
+
+    /// <summary>Positions per x-term item.</summary>
+    private const int XTermChunk = 4096;
+
+    private KpuConvPlan _plan = null!;
+    private KpuRam _ram = null!;
+    private KpuWorkspace.Scratch[] _scratch = [];
+    private int[] _staged = [];
+    private byte[] _stagedBytes = [];
+    private int[] _tapSums = [];
+    private long[] _xTerm = [];
+    private byte[] _activated = [];
+    private byte[] _output = [];
+    private Phase _phase;
+    private int _inputBase;
+    private int _outputBase;
+    private int _outWidth;
+    private int _outHeight;
+    private int _poolType;
+    private int _chunk;
+    private int _chunks;
+    private int _ocGroupBlocks;
+    private int _rowStep;
+
+    private enum Phase
+    {
+        StageRows,
+        XTerm,
+        Convolve,
+        StageDepthwise,
+        ConvolveDepthwise,
+        Pool,
+    }
+
+    /// <summary>Runs one batch: input map at byte <paramref name="inputBase"/> of KPU RAM, output at <paramref name="outputBase"/>, dense output into <paramref name="output"/>.</summary>
+    public void RunBatch(KpuConvLayer layer, KpuConvPlan plan, KpuRam ram, KpuWorkspace workspace, int inputBase, int outputBase, byte[] output, int threads)
+    {
+        KpuLayerArgument a = layer.Arguments;
+        _plan = plan;
+        _ram = ram;
+        _inputBase = inputBase;
+        _outputBase = outputBase;
+        _output = output;
+        _outWidth = a.OutputWidth;
+        _outHeight = a.OutputHeight;
+        _poolType = a.PoolType;
+
+        // Select pools (5, 7) read only every stride-th row: the other rows are not activated.
+        _rowStep = _poolType is 5 or 7 ? KpuPool.Stride(_poolType) : 1;
+        KpuWorkerPool pool = KpuWorkerPool.Shared;
+        threads = Math.Max(1, Math.Min(threads, pool.MaxParticipants));
+        _scratch = workspace.Participants(threads);
+        _activated = workspace.Activated(plan.OutputChannels * plan.RoundedPositions);
+
+        if (plan.Depthwise)
+        {
+            _stagedBytes = workspace.StagedBytes(plan.InputChannels * (plan.Stride + 1));
+            Run(pool, Phase.StageDepthwise, plan.InputChannels, threads);
+            Run(pool, Phase.ConvolveDepthwise, plan.OutputChannels, threads);
+        }
+        else
+        {
+            _staged = workspace.Staged(plan.Pairs * plan.Stride);
+            _tapSums = workspace.TapSums(plan.Stride);
+            _xTerm = workspace.XTerm(plan.RoundedPositions);
+            Run(pool, Phase.StageRows, (plan.PaddedHeight + RowBand - 1) / RowBand, threads);
+            Run(pool, Phase.XTerm, (plan.RoundedPositions + XTermChunk - 1) / XTermChunk, threads);
+
+            // Position chunks small enough to stay in cache across the output-channel blocks; enough items for every thread.
+            _chunk = Math.Min(plan.RoundedPositions, plan.Pairs * plan.Kernel * plan.Kernel <= 64 ? 1024 : 512);
+            _chunks = (plan.RoundedPositions + _chunk - 1) / _chunk;
+            int groups = Math.Clamp((4 * threads) / _chunks, 1, plan.OcBlocks);
+            _ocGroupBlocks = (plan.OcBlocks + groups - 1) / groups;
+            groups = (plan.OcBlocks + _ocGroupBlocks - 1) / _ocGroupBlocks;
+            Run(pool, Phase.Convolve, _chunks * groups, threads);
+        }
+
+        Run(pool, Phase.Pool, plan.OutputChannels, threads);
+        _ram = null!;
+    }
+
+    public void Execute(int item, int participant)
+    {
+        switch (_phase)
+        {
+            case Phase.StageRows:
+                StageRows(item);
+                break;
+            case Phase.XTerm:
+                XTerm(item);
+                break;
+            case Phase.Convolve:
+                Convolve(item, _scratch[participant]);
+                break;
+            case Phase.StageDepthwise:
+                StageDepthwise(item);
+                break;
+            case Phase.ConvolveDepthwise:
+                ConvolveDepthwise(item, _scratch[participant]);
+                break;
+            default:
+                PoolChannel(item, _scratch[participant]);
+                break;
+        }
+    }
+
+    private void Run(KpuWorkerPool pool, Phase phase, int items, int threads)
+    {
+        _phase = phase;
+        pool.Run(this, items, threads);
+    }
+
+    /// <summary>Byte offset in KPU RAM of input row (c, y).</summary>
+    private int InputRow(int c, int y)
+    {
+        KpuConvPlan p = _plan;
+        return _inputBase + KpuRam.Offset(p.Width, p.Height, c, y, 0);
+    }
+
+    private void StageRows(int band)
+    {
+        KpuConvPlan p = _plan;
+        int pad = p.Kernel == 3 ? 1 : 0;
+        int r0 = band * RowBand;
+        int r1 = Math.Min(r0 + RowBand, p.PaddedHeight);
+        byte[] ram = _ram.Data;
+        for (int q = 0; q < p.Pairs; q++)
+        {
+            int c0 = 2 * q;
+            bool hasHigh = c0 + 1 < p.InputChannels;
+            int border = p.PadValue | (hasHigh ? p.PadValue << 16 : 0);
+            Span<int> plane = _staged.AsSpan(q * p.Stride, p.Stride);
+            for (int r = r0; r < r1; r++)
+            {
+                Span<int> row = plane.Slice(r * p.Pitch, p.Pitch);
+                int y = r - pad;
+                if ((uint)y >= (uint)p.Height)
+                {
+                    row.Fill(border);
+                    continue;
+                }
+
+                if (pad != 0)
+                {
+                    row[0] = border;
+                    row[^1] = border;
+                }
+
+                ReadOnlySpan<byte> low = ram.AsSpan(InputRow(c0, y), p.Width);
+                ReadOnlySpan<byte> high = hasHigh ? ram.AsSpan(InputRow(c0 + 1, y), p.Width) : default;
+                KpuConv.StagePairs(low, high, row.Slice(pad, p.Width));
+            }
+
+            if (r1 == p.PaddedHeight)
+            {
+                plane[(p.PaddedHeight * p.Pitch)..].Fill(border);
+            }
+        }
+
+        int from = r0 * p.Pitch;
+        int to = r1 == p.PaddedHeight ? p.Stride : r1 * p.Pitch;
+        KpuConv.SumPairs(_staged, p.Stride, p.Pairs, from, to - from, _tapSums);
+    }
+
+    private void XTerm(int item)
+    {
+        KpuConvPlan p = _plan;
+        int from = item * XTermChunk;
+        int count = Math.Min(XTermChunk, p.RoundedPositions - from);
+        KpuConv.TapSumsToXTerm(_tapSums, p.Taps, p.ArgX, p.ShrX, from, count, _xTerm);
+    }
+
+    private void Convolve(int item, KpuWorkspace.Scratch scratch)
+    {
+        KpuConvPlan p = _plan;
+        int chunk = item % _chunks;
+        int group = item / _chunks;
+        int from = chunk * _chunk;
+        int count = Math.Min(_chunk, p.RoundedPositions - from);
+        int firstBlock = group * _ocGroupBlocks;
+        int lastBlock = Math.Min(firstBlock + _ocGroupBlocks, p.OcBlocks);
+        int[] acc = scratch.Acc(KpuConvPlan.Channels * _chunk);
+        ReadOnlySpan<long> xTerm = _xTerm.AsSpan(from, count);
+        for (int b = firstBlock; b < lastBlock; b++)
+        {
+            KpuConv.ConvolveBlock(p, _staged, b, from, count, acc, _chunk);
+            for (int c = 0; c < KpuConvPlan.Channels; c++)
+            {
+                int oc = (b * KpuConvPlan.Channels) + c;
+                if (oc >= p.OutputChannels)
+                {
+                    break;
+                }
+
+                Activate(oc, from, acc.AsSpan(c * _chunk, count), xTerm);
+            }
+        }
+    }
+
+    /// <summary>Batch-norm + activation of channel <paramref name="oc"/> at positions [from, from + acc.Length), skipping rows no pool reads.</summary>
+    private void Activate(int oc, int from, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm)
+    {
+        KpuConvPlan p = _plan;
+        Span<byte> destination = _activated.AsSpan((oc * p.RoundedPositions) + from, acc.Length);
+        if (_rowStep == 1)
+        {
+            KpuActivation.Apply(p, oc, acc, xTerm, destination);
+            return;
+        }
+
+        int end = from + acc.Length;
+        int firstRow = (from / p.Pitch) + _rowStep - 1;
+        firstRow -= firstRow % _rowStep;
+        for (int y = firstRow; y < p.Height && y * p.Pitch < end; y += _rowStep)
+        {
+            int r0 = y * p.Pitch;
+            int lo = Math.Max(r0, from);
+            int hi = Math.Min(r0 + p.Width, end);
+            if (hi > lo)
+            {
+                KpuActivation.Apply(p, oc, acc[(lo - from)..(hi - from)], xTerm[(lo - from)..(hi - from)], destination[(lo - from)..(hi - from)]);
+            }
+        }
+    }
+
+    private void StageDepthwise(int c)
+    {
+        KpuConvPlan p = _plan;
+        int pad = p.Kernel == 3 ? 1 : 0;
+        byte[] ram = _ram.Data;
+        Span<byte> plane = _stagedBytes.AsSpan(c * (p.Stride + 1), p.Stride + 1);
+        if (pad != 0)
+        {
+            plane[..p.Pitch].Fill(p.PadValue);
+        }
+
+        for (int y = 0; y < p.Height; y++)
+        {
+            Span<byte> row = plane.Slice((y + pad) * p.Pitch, p.Pitch);
+            if (pad != 0)
+            {
+                row[0] = p.PadValue;
+                row[^1] = p.PadValue;
+            }
+
+            ram.AsSpan(InputRow(c, y), p.Width).CopyTo(row.Slice(pad, p.Width));
+        }
+
+        plane[((p.Height + pad) * p.Pitch)..].Fill(p.PadValue);
+    }
+
+    private void ConvolveDepthwise(int c, KpuWorkspace.Scratch scratch)
+    {
+        KpuConvPlan p = _plan;
+        const int Chunk = 1024;
+        int[] words = scratch.Words(p.Stride);
+        KpuConv.StageWords(_stagedBytes.AsSpan(c * (p.Stride + 1), p.Stride + 1), words.AsSpan(0, p.Stride));
+        int[] acc = scratch.Acc(Chunk);
+        int[] sums = scratch.Sums(Chunk);
+        long[] xTerm = scratch.XTerm(Chunk);
+        for (int from = 0; from < p.RoundedPositions; from += Chunk)
+        {
+            int count = Math.Min(Chunk, p.RoundedPositions - from);
+            KpuConv.ConvolveDepthwiseBlock(p, words, c, from, count, acc, sums);
+            KpuConv.SumsToXTerm(sums.AsSpan(0, count), p.ArgX, p.ShrX, xTerm.AsSpan(0, count));
+            Activate(c, from, acc.AsSpan(0, count), xTerm.AsSpan(0, count));
+        }
+    }
+
+    private void PoolChannel(int oc, KpuWorkspace.Scratch scratch)
+    {
+        KpuConvPlan p = _plan;
+        int outPlane = _outWidth * _outHeight;
+        Span<byte> dense = _output.AsSpan(oc * outPlane, outPlane);
+        KpuPool.RunFrame(_activated.AsSpan(oc * p.RoundedPositions, p.Positions), p.Pitch, p.Width, p.Height, _poolType, dense, _outWidth, _outHeight, scratch);
+        byte[] ram = _ram.Data;
+        for (int y = 0; y < _outHeight; y++)
+        {
+            dense.Slice(y * _outWidth, _outWidth).CopyTo(ram.AsSpan(_outputBase + KpuRam.Offset(_outWidth, _outHeight, oc, y, 0), _outWidth));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Runtime.ExceptionServices;
+
+namespace K210Kpu.Kernels;
+
+/// <summary>
+/// A small, fixed set of background threads that share the items of one data-parallel step with the calling thread.
+/// One process-wide instance; a caller that finds it busy (another interpreter running on another thread) runs its
+/// items alone. Nothing is allocated per step: the caller passes a reusable <see cref="IKpuParallelWork"/>.
+/// </summary>
+internal sealed class KpuWorkerPool
+{
+    private static readonly Lazy<KpuWorkerPool> SharedInstance = new(() => new KpuWorkerPool(Math.Min(Environment.ProcessorCount, 64) - 1));
+
+    private readonly object _gate = new();
+    private readonly ManualResetEventSlim[] _start;
+    private readonly ManualResetEventSlim _done = new(false, 200);
+    private IKpuParallelWork? _work;
+    private int _count;
+    private int _next;
+    private int _active;
+    private int _pending;
+    private ExceptionDispatchInfo? _failure;
+
+    private KpuWorkerPool(int workers)
+    {
+        _start = new ManualResetEventSlim[Math.Max(workers, 0)];
+        for (int i = 0; i < _start.Length; i++)
+        {
+            _start[i] = new ManualResetEventSlim(false, 200);
+            int worker = i + 1;
+            var thread = new Thread(() => WorkerLoop(worker))
+            {
+                IsBackground = true,
+                Name = $"kpu-worker-{worker}",
+            };
+            thread.Start();
+        }
+    }
+
+    /// <summary>The process-wide pool (ProcessorCount − 1 background threads, created on first use).</summary>
+    public static KpuWorkerPool Shared => SharedInstance.Value;
+
+    /// <summary>Most participants a step can have (the caller plus the background threads).</summary>
+    public int MaxParticipants => _start.Length + 1;
+
+    /// <summary>
+    /// Runs <c>work.Execute(item, participant)</c> for every item in [0, <paramref name="count"/>) on up to
+    /// <paramref name="threads"/> participants (participant 0 is the caller) and returns when all are done.
+    /// </summary>
+    public void Run(IKpuParallelWork work, int count, int threads)
+    {
+        int participants = Math.Min(Math.Min(threads, count), MaxParticipants);
+        if (participants <= 1 || !Monitor.TryEnter(_gate))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                work.Execute(i, 0);
+            }
+
+            return;
+        }
+
+        try
+        {
+            _work = work;
+            _count = count;
+            _next = 0;
+            _failure = null;
+            _active = participants - 1;
+            _pending = participants - 1;
+            _done.Reset();
+            for (int i = 0; i < _active; i++)
+            {
+                _start[i].Set();
+            }
+
+            Drain(0);
+            if (Volatile.Read(ref _pending) != 0)
+            {
+                _done.Wait();
+            }
+
+            _work = null;
+            _failure?.Throw();
+        }
+        finally
+        {
+            Monitor.Exit(_gate);
+        }
+    }
+
+    private void Drain(int participant)
+    {
+        IKpuParallelWork work = _work!;
+        try
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref _next) - 1) < _count)
+            {
+                work.Execute(i, participant);
+            }
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+            Volatile.Write(ref _next, int.MaxValue / 2);
+        }
+    }
+
+    private void WorkerLoop(int worker)
+    {
+        ManualResetEventSlim start = _start[worker - 1];
+        while (true)
+        {
+            start.Wait();
+            start.Reset();
+            Drain(worker);
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                _done.Set();
+            }
+        }
+    }
+}

@@ -233,10 +233,9 @@ def load_flash(model_addr, is_dual_buf, batch_size, spi_speed):
                          'task=kpu.load_flash(flash_addr, is_dual_buf, batch_size, spi_speed)')
     if model_addr <= 0:
         raise ValueError('[MAIXPY]kpu: model_addr must > 0 ')
-    try:
-        return kpu_net(_m.call(_bridge.LoadFlash, min(model_addr, 0x7fffffff)))
-    except ValueError as e:
-        raise ValueError(str(e).replace('load error', 'load_flash error')) from None
+    if not all(-0x80000000 <= v <= 0x7fffffff for v in (model_addr, is_dual_buf, batch_size, spi_speed)):
+        raise ValueError('[MAIXPY]kpu: load_flash error:2001, ERR_PARAM: please check param, load address or kmodel file name')
+    return kpu_net(_m.call(_bridge.LoadFlashStreamed, model_addr, 1 if is_dual_buf else 0, batch_size, spi_speed))
 
 
 def _unit(v, what):

@@ -25,21 +25,11 @@ public sealed partial class ScriptBridge
     }
 
     /// <summary>
-    /// <c>kpu.load_flash(addr, is_dual_buf, batch_size, spi_speed)</c>: the byte-swapped kmodel V3 flashed at
-    /// <paramref name="address"/>, streamed from the flash on every run (<see cref="Kpu.LoadFlash(Flash, int, bool, int, int)"/>).
+    /// <c>kpu.load_flash(addr, is_dual_buf, batch_size, spi_speed)</c>: the byte-swapped model at
+    /// <paramref name="address"/>, its layers streamed from the flash on every run (<see cref="Kpu.LoadFlash(Flash, int, bool, int, int)"/>).
     /// </summary>
-    public KpuTask LoadFlashStreamed(int address, int isDualBuffer, int batchSize, int spiSpeed)
-    {
-        try
-        {
-            return Track(Kpu.LoadFlash(Flash, address, isDualBuffer != 0, batchSize, spiSpeed));
-        }
-        catch (MaixPyException ex) when (ex.Code == KpuErrorCode.KModelVersion && Flash.Contents[address..].IndexOfAnyExcept((byte)0xFF) is -1 or > 64)
-        {
-            Notice($"flash-empty-{address}", $"nothing is flashed at 0x{address:X}: pass the model's byte-swapped package (kpu flash-pack --byteswap) with --flash PACKAGE.kfpkg");
-            throw;
-        }
-    }
+    public KpuTask LoadFlashStreaming(int address, int isDualBuffer, int batchSize, int spiSpeed) =>
+        Track(Kpu.LoadFlash(Flash, address, isDualBuffer != 0, batchSize, spiSpeed));
 
     /// <summary><c>kpu.load(path)</c>: the model file at <paramref name="hostPath"/> (seen by the script as <paramref name="scriptPath"/>).</summary>
     public KpuTask LoadFile(string hostPath, string scriptPath)

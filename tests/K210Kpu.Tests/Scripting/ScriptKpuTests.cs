@@ -32,6 +32,47 @@ public sealed class ScriptKpuTests
     }
 
     [PythonFact]
+    public void Load_flash_reads_the_big_endian_model_and_detects_the_same_faces()
+    {
+        using var dir = new TempDir();
+        byte[] model = File.ReadAllBytes(ScriptFixture.Model("maixpy_face_yolo2_v3"));
+        byte[] bigEndian = new byte[(model.Length + 3) / 4 * 4];
+        model.CopyTo(bigEndian, 0);
+        for (int i = 0; i < bigEndian.Length; i += 4)
+        {
+            Array.Reverse(bigEndian, i, 4);
+        }
+
+        string flash = Path.Combine(dir.Path, "facedetect_be@0x600000.kmodel");
+        File.WriteAllBytes(flash, bigEndian);
+        string input = ScriptFixture.GoldenInput("maixpy_face_yolo2_v3", "astronaut");
+        (ScriptResult result, string output) = ScriptFixture.Run(ScriptFixture.Script("face_load_flash.py"), new ScriptOptions
+        {
+            Frames = [input],
+            FlashPackages = [flash],
+        });
+
+        Assert.Equal(Yolo2(ScriptFixture.Model("maixpy_face_yolo2_v3"), ScriptFixture.FaceAnchors, File.ReadAllBytes(input)), ScriptFixture.Lines(output));
+        Assert.Equal(1, result.Detections);
+    }
+
+    [PythonFact(Shared = true)]
+    public void FaceSeed_with_the_official_kfpkg_gives_the_firmware_example()
+    {
+        string example = File.ReadAllText(TestFiles.Shared("golden", "yolo2-examples", "maixpy_face_yolo2_v3.astronaut.t0.5_n0.3.json"));
+        using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(example);
+        (_, string output) = ScriptFixture.Run(ScriptFixture.Script("face_yolo2_seed.py"), new ScriptOptions
+        {
+            Frames = [TestFiles.Shared("images", "astronaut_face_320x240.png")],
+            FlashPackages = [TestFiles.Shared("models", "maixpy_face_model_at_0x300000.kfpkg")],
+        });
+
+        string[] expected = [.. doc.RootElement.EnumerateArray().Select(d => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{{\"x\":{d.GetProperty("x").GetInt32()}, \"y\":{d.GetProperty("y").GetInt32()}, \"w\":{d.GetProperty("w").GetInt32()}, \"h\":{d.GetProperty("h").GetInt32()}, \"value\":{d.GetProperty("value").GetSingle():F6}, \"classid\":{d.GetProperty("classid").GetInt32()}, \"index\":{d.GetProperty("index").GetInt32()}, \"objnum\":{d.GetProperty("objnum").GetInt32()}}}"))];
+        Assert.Equal(expected, ScriptFixture.Lines(output));
+    }
+
+    [PythonFact]
     public void FmapSeed_shows_the_feature_map_mosaic_of_the_csharp_api()
     {
         using var dir = new TempDir();

@@ -28,6 +28,6 @@ public sealed class ScriptResult
     /// <summary>Time on the simulated K210 clock that <c>time.ticks_ms</c> reads.</summary>
     public TimeSpan SimulatedTime { get; }
 
-    /// <summary>Why the script stopped: <c>end of frames</c>, <c>max frames</c>, <c>finished</c> or <c>sys.exit</c>.</summary>
+    /// <summary>Why the script stopped: <c>end of frames</c>, <c>no frames</c>, <c>max frames</c>, <c>finished</c>, <c>sys.exit</c> or <c>simulated time limit (24 h)</c>.</summary>
     public string EndReason { get; }
 }

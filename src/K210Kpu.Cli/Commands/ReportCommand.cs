@@ -8,7 +8,7 @@ using K210Kpu.PostProcessing;
 namespace K210Kpu.Cli.Commands;
 
 /// <summary>
-/// <c>kpu report MODEL [-o FILE] [--picture IMG] [--anchors A] [check options]</c>: one self-contained HTML page with the
+/// <c>kpu report MODEL [IMAGE] [-o FILE] [--picture IMG] [--anchors A] [check options]</c>: one self-contained HTML page with the
 /// model summary, the fit check, the layer table with MACs and estimated K210 time, and, given a picture, every layer's
 /// feature-map mosaic (MaixPy's fmap routine) and, given anchors, the yolo2 detections (MaixPy's run_yolo2) drawn on it.
 /// </summary>
@@ -21,6 +21,7 @@ internal static class ReportCommand
     {
         var model = new Argument<string>("model") { Description = "kmodel file (one that does not load still gets a page with the fit check)" };
         var output = new Option<string?>("--output", "-o") { Description = "HTML file to write (default: MODEL name + .report.html in the current folder)" };
+        var image = new Argument<string?>("image") { Description = "Picture to run the model on (same as --picture)", Arity = ArgumentArity.ZeroOrOne };
         var picture = new Option<string?>("--picture", "-p") { Description = "Run the model on this picture and show every layer's feature maps" };
         var anchors = new Option<string?>("--anchors", "-a") { Description = "yolo2 anchor (w,h) pairs, comma-separated: also decode and draw the detections (needs --picture)" };
         var threshold = new Option<float>("--threshold", "-t") { Description = "yolo2 score threshold, 0..1", DefaultValueFactory = _ => 0.5f };
@@ -28,13 +29,18 @@ internal static class ReportCommand
         var set = new CheckOptionSet();
         var cmd = new Command("report", "Write a one-page HTML report: summary, fit check, per-layer MACs and estimated K210 time, feature maps, detections")
         {
-            model, output, picture, anchors, threshold, nms,
+            model, image, output, picture, anchors, threshold, nms,
         };
         set.AddTo(cmd);
         cmd.SetAction(p => CommandRunner.Run(p, () => Execute(
-            p.GetValue(model)!, p.GetValue(output), p.GetValue(picture), p.GetValue(anchors), p.GetValue(threshold), p.GetValue(nms), set.Read(p))));
+            p.GetValue(model)!, p.GetValue(output), PictureArg(p.GetValue(image), p.GetValue(picture)), p.GetValue(anchors), p.GetValue(threshold), p.GetValue(nms), set.Read(p))));
         return cmd;
     }
+
+    private static string? PictureArg(string? positional, string? option) =>
+        positional is not null && option is not null && positional != option
+            ? throw CliException.Usage("give the picture either as IMAGE or with --picture, not both")
+            : positional ?? option;
 
     private static int Execute(string modelPath, string? outputPath, string? picturePath, string? anchorText, float threshold, float nms, ModelCheckOptions options)
     {

@@ -24,6 +24,13 @@ public sealed partial class ScriptBridge
         }
     }
 
+    /// <summary>
+    /// <c>kpu.load_flash(addr, is_dual_buf, batch_size, spi_speed)</c>: the byte-swapped model at
+    /// <paramref name="address"/>, its layers streamed from the flash on every run (<see cref="Kpu.LoadFlash(Flash, int, bool, int, int)"/>).
+    /// </summary>
+    public KpuTask LoadFlashStreaming(int address, int isDualBuffer, int batchSize, int spiSpeed) =>
+        Track(Kpu.LoadFlash(Flash, address, isDualBuffer != 0, batchSize, spiSpeed));
+
     /// <summary><c>kpu.load(path)</c>: the model file at <paramref name="hostPath"/> (seen by the script as <paramref name="scriptPath"/>).</summary>
     public KpuTask LoadFile(string hostPath, string scriptPath)
     {

@@ -87,6 +87,9 @@ public sealed partial class ScriptBridge
     /// <summary>Microseconds on the simulated clock.</summary>
     public long TicksUs() => Clock.Microseconds;
 
+    /// <summary>Ends the run cleanly for <paramref name="reason"/> (the script module raises the end right after).</summary>
+    public void EndRun(string reason) => EndReason = reason;
+
     /// <summary>Advances the simulated clock (sleeps).</summary>
     public void Sleep(double microseconds) => Clock.Advance(microseconds);
 

@@ -31,9 +31,10 @@ class kpu_yolo2:
 
 
 class kpu_net:
-    def __init__(self, handle):
+    def __init__(self, handle, path=None):
         self._h = handle
         self._yolo = None
+        self._path = path
 
     def model_addr(self):
         a = self._h.ModelAddress
@@ -43,8 +44,7 @@ class kpu_net:
         return int(self._h.ModelSize)
 
     def model_path(self):
-        p = self._h.ModelPath
-        return None if p is None else str(p)
+        return self._path
 
     def net_arg(self):
         return self._yolo
@@ -52,7 +52,7 @@ class kpu_net:
     def __repr__(self):
         a = self._h.ModelAddress
         return '{"model_addr": %d, "model_size": %d, "model_path": "%s", "net_args": %s}' % (
-            0 if a is None else int(a), self._h.ModelSize, '(null)' if self._h.ModelPath is None else self._h.ModelPath,
+            0 if a is None else int(a), self._h.ModelSize, '(null)' if self._path is None else self._path,
             repr(self._yolo) if self._yolo is not None else '"(null)"')
 
 
@@ -223,20 +223,20 @@ def load(offset_or_path, *args, **kwargs):
             host = uos.host_path(x)
         except OSError:
             host = '/nonexistent' + x
-        return kpu_net(_m.call(_bridge.LoadFile, host, x))
+        return kpu_net(_m.call(_bridge.LoadFile, host, x), x)
     raise TypeError('[MAIXPY]kpu: only accept int or string')
 
 
 def load_flash(model_addr, is_dual_buf, batch_size, spi_speed):
-    if not all(_m.is_int(v) for v in (model_addr, is_dual_buf, batch_size, spi_speed)):
+    args = (model_addr, is_dual_buf, batch_size, spi_speed)
+    if not all(_m.is_int(v) for v in args):
         raise ValueError('[MAIXPY]kpu: load_flash arg format error: '
                          'task=kpu.load_flash(flash_addr, is_dual_buf, batch_size, spi_speed)')
     if model_addr <= 0:
         raise ValueError('[MAIXPY]kpu: model_addr must > 0 ')
-    try:
-        return kpu_net(_m.call(_bridge.LoadFlash, min(model_addr, 0x7fffffff)))
-    except ValueError as e:
-        raise ValueError(str(e).replace('load error', 'load_flash error')) from None
+    if not all(-0x80000000 <= v <= 0x7fffffff for v in args):
+        raise ValueError('[MAIXPY]kpu: load_flash error:2001, ERR_PARAM: please check param, load address or kmodel file name')
+    return kpu_net(_m.call(_bridge.LoadFlashStreaming, model_addr, 1 if is_dual_buf else 0, batch_size, spi_speed))
 
 
 def _unit(v, what):

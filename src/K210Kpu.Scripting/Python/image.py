@@ -11,12 +11,27 @@ JPEG = 6
 _WHITE = (255, 255, 255)
 
 
+def _split(args, names):
+    """Leading coordinates (separate or one tuple) and the positional arguments after them."""
+    n = len(names)
+    if args and isinstance(args[0], (tuple, list)):
+        coords, rest = tuple(args[0]), tuple(args[1:])
+    else:
+        coords, rest = tuple(args[:n]), tuple(args[n:])
+    if len(coords) != n:
+        raise TypeError('expected %s or a tuple of %d' % (', '.join(names), n))
+    return tuple(int(a) for a in coords), rest
+
+
 def _roi4(args, names=('x', 'y', 'w', 'h')):
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    if len(args) != len(names):
-        raise TypeError('expected %s or a tuple of %d' % (', '.join(names), len(names)))
-    return tuple(int(a) for a in args)
+    return _split(args, names)[0]
+
+
+def _pick(rest, i, value, default):
+    """A positional extra argument, unless it was given by keyword."""
+    if value is not None:
+        return value
+    return rest[i] if len(rest) > i else default
 
 
 class Image:
@@ -96,26 +111,27 @@ class Image:
         return self
 
     # -- drawing -----------------------------------------------------------------------------
-    def draw_rectangle(self, *args, color=None, thickness=1, fill=False, **kwargs):
-        x, y, w, h = _roi4(args)
-        if len(args) > 4:
-            color = args[4]
-        self._h.DrawRectangle(x, y, w, h, self._color(color), int(thickness), bool(fill))
+    def draw_rectangle(self, *args, color=None, thickness=None, fill=None, **kwargs):
+        (x, y, w, h), rest = _split(args, ('x', 'y', 'w', 'h'))
+        self._h.DrawRectangle(x, y, w, h, self._color(_pick(rest, 0, color, None)), int(_pick(rest, 1, thickness, 1)),
+                              bool(_pick(rest, 2, fill, False)))
         return self
 
-    def draw_line(self, *args, color=None, thickness=1, **kwargs):
-        x0, y0, x1, y1 = _roi4(args, ('x0', 'y0', 'x1', 'y1'))
-        self._h.DrawLine(x0, y0, x1, y1, self._color(color), int(thickness))
+    def draw_line(self, *args, color=None, thickness=None, **kwargs):
+        (x0, y0, x1, y1), rest = _split(args, ('x0', 'y0', 'x1', 'y1'))
+        self._h.DrawLine(x0, y0, x1, y1, self._color(_pick(rest, 0, color, None)), int(_pick(rest, 1, thickness, 1)))
         return self
 
-    def draw_circle(self, *args, color=None, thickness=1, fill=False, **kwargs):
-        x, y, r = _roi4(args, ('x', 'y', 'radius'))
-        self._h.DrawCircle(x, y, r, self._color(color), int(thickness), bool(fill))
+    def draw_circle(self, *args, color=None, thickness=None, fill=None, **kwargs):
+        (x, y, r), rest = _split(args, ('x', 'y', 'radius'))
+        self._h.DrawCircle(x, y, r, self._color(_pick(rest, 0, color, None)), int(_pick(rest, 1, thickness, 1)),
+                           bool(_pick(rest, 2, fill, False)))
         return self
 
-    def draw_cross(self, *args, color=None, size=5, thickness=1, **kwargs):
-        x, y = _roi4(args, ('x', 'y'))
-        self._h.DrawCross(x, y, self._color(color), int(size), int(thickness))
+    def draw_cross(self, *args, color=None, size=None, thickness=None, **kwargs):
+        (x, y), rest = _split(args, ('x', 'y'))
+        self._h.DrawCross(x, y, self._color(_pick(rest, 0, color, None)), int(_pick(rest, 1, size, 5)),
+                          int(_pick(rest, 2, thickness, 1)))
         return self
 
     def draw_string(self, x, y, text, color=None, scale=1, x_spacing=0, y_spacing=2, mono_space=False, **kwargs):

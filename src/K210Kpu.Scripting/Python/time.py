@@ -25,16 +25,27 @@ def ticks_add(ticks, delta):
     return ticks + delta
 
 
+# A script that only sleeps (waiting for a button, say) would never end: stop it after a simulated day.
+_DAY_US = 24 * 3600 * 1000000
+
+
+def _sleep_us(us):
+    _bridge.Sleep(us)
+    if _bridge.TicksUs() > _DAY_US:
+        _bridge.EndRun('simulated time limit (24 h)')
+        raise _ScriptEnd()
+
+
 def sleep(seconds):
-    _bridge.Sleep(float(seconds) * 1e6)
+    _sleep_us(float(seconds) * 1e6)
 
 
 def sleep_ms(ms):
-    _bridge.Sleep(float(ms) * 1e3)
+    _sleep_us(float(ms) * 1e3)
 
 
 def sleep_us(us):
-    _bridge.Sleep(float(us))
+    _sleep_us(float(us))
 
 
 def time():

@@ -67,7 +67,7 @@ public static class LatencyEstimator
         var notes = new List<string>();
         if (!kpu.Depthwise && taps == 1)
         {
-            notes.Add("1×1 conv: uses 1/9 of the 3×3 array, costs as many line cycles as a 3×3 conv");
+            notes.Add("1×1: 1/9 of the 3×3 array busy, same line cycles as a 3×3");
         }
 
         if (fill < 0.7)

@@ -151,7 +151,7 @@ public static class ModelCheck
         findings.Add(new CheckFinding(
             "timing",
             CheckVerdict.Ok,
-            string.Create(CultureInfo.InvariantCulture, $"estimated {estimate.ModelMilliseconds:0.0} ms per run (±{estimate.RelativeError:P0}; KPU {estimate.KpuClockMHz:0} MHz, CPU {estimate.CpuClockMHz:0} MHz), {estimate.TotalMacs / 1e6:0.0} M MACs; plus {estimate.InputUploadMilliseconds:0.00} ms input upload"),
+            string.Create(CultureInfo.InvariantCulture, $"estimated {estimate.ModelMilliseconds:0.0} ms per run (±{estimate.RelativeError:P0}; KPU {estimate.KpuClockMHz:0} MHz, CPU {estimate.CpuClockMHz:0} MHz), {estimate.TotalMacs / 1e6:0.0} M MACs{(estimate.InputUploadMilliseconds > 0 ? $"; plus {estimate.InputUploadMilliseconds:0.00} ms input upload" : string.Empty)}"),
             "docs/k210-timing.md"));
 
         return new ModelCheckResult(options.Firmware, model.FormatName, fileBytes, model, estimate, findings, needed, budget);

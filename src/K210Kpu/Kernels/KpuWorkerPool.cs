@@ -75,9 +75,14 @@ internal sealed class KpuWorkerPool
             }
 
             Drain(0);
-            if (Volatile.Read(ref _pending) != 0)
+
+            // A worker of the previous step may set _done late (after its decrement, which let that step end), so a
+            // wake-up alone proves nothing: only _pending reaching 0 does. Reset before re-checking, so a set that
+            // races with the reset is never lost (the decrement it follows is already visible).
+            while (Volatile.Read(ref _pending) != 0)
             {
                 _done.Wait();
+                _done.Reset();
             }
 
             _work = null;

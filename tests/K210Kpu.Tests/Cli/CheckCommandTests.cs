@@ -95,4 +95,37 @@ public class CheckCommandTests
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("load_flash", r.StdOut, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Check_KfpkgWithFirmware_FindsAModelThatOverlapsIt()
+    {
+        string dir = Directory.CreateTempSubdirectory("k210kpu-kfpkg-").FullName;
+        try
+        {
+            string pkg = Path.Combine(dir, "fw_and_model.kfpkg");
+            using (var zip = new System.IO.Compression.ZipArchive(File.Create(pkg), System.IO.Compression.ZipArchiveMode.Create))
+            {
+                void Add(string name, byte[] data)
+                {
+                    using Stream s = zip.CreateEntry(name).Open();
+                    s.Write(data);
+                }
+
+                Add("flash-list.json", System.Text.Encoding.UTF8.GetBytes(
+                    "{\"version\":\"0.1.0\",\"files\":[{\"address\":0,\"bin\":\"maixpy.bin\",\"sha256Prefix\":true},{\"address\":0x200000,\"bin\":\"m.kmodel\",\"sha256Prefix\":false}]}"));
+                Add("maixpy.bin", new byte[0x280000]);
+                Add("m.kmodel", V3Bytes.Build(64, [(16, 16)], V3Bytes.FullyConnected(0, 4)));
+            }
+
+            KpuProcess.Result r = KpuProcess.Run("check", pkg);
+            Assert.Equal(5, r.ExitCode);
+            Assert.Contains("m.kmodel at 0x200000", r.StdOut, StringComparison.Ordinal);
+            Assert.Contains("overlaps the", r.StdOut, StringComparison.Ordinal);
+            Assert.Contains("maixpy.bin at 0x000000", r.StdOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

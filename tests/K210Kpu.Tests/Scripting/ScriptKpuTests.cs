@@ -32,6 +32,47 @@ public sealed class ScriptKpuTests
     }
 
     [PythonFact]
+    public void Load_flash_reads_the_big_endian_model_and_detects_the_same_faces()
+    {
+        using var dir = new TempDir();
+        byte[] model = File.ReadAllBytes(ScriptFixture.Model("maixpy_face_yolo2_v3"));
+        byte[] bigEndian = new byte[(model.Length + 3) / 4 * 4];
+        model.CopyTo(bigEndian, 0);
+        for (int i = 0; i < bigEndian.Length; i += 4)
+        {
+            Array.Reverse(bigEndian, i, 4);
+        }
+
+        string flash = Path.Combine(dir.Path, "facedetect_be@0x600000.kmodel");
+        File.WriteAllBytes(flash, bigEndian);
+        string input = ScriptFixture.GoldenInput("maixpy_face_yolo2_v3", "astronaut");
+        (ScriptResult result, string output) = ScriptFixture.Run(ScriptFixture.Script("face_load_flash.py"), new ScriptOptions
+        {
+            Frames = [input],
+            FlashPackages = [flash],
+        });
+
+        Assert.Equal(Yolo2(ScriptFixture.Model("maixpy_face_yolo2_v3"), ScriptFixture.FaceAnchors, File.ReadAllBytes(input)), ScriptFixture.Lines(output));
+        Assert.Equal(1, result.Detections);
+    }
+
+    [PythonFact(Shared = true)]
+    public void FaceSeed_with_the_official_kfpkg_gives_the_firmware_example()
+    {
+        string example = File.ReadAllText(TestFiles.Shared("golden", "yolo2-examples", "maixpy_face_yolo2_v3.astronaut.t0.5_n0.3.json"));
+        using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(example);
+        (_, string output) = ScriptFixture.Run(ScriptFixture.Script("face_yolo2_seed.py"), new ScriptOptions
+        {
+            Frames = [TestFiles.Shared("images", "astronaut_face_320x240.png")],
+            FlashPackages = [TestFiles.Shared("models", "maixpy_face_model_at_0x300000.kfpkg")],
+        });
+
+        string[] expected = [.. doc.RootElement.EnumerateArray().Select(d => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{{\"x\":{d.GetProperty("x").GetInt32()}, \"y\":{d.GetProperty("y").GetInt32()}, \"w\":{d.GetProperty("w").GetInt32()}, \"h\":{d.GetProperty("h").GetInt32()}, \"value\":{d.GetProperty("value").GetSingle():F6}, \"classid\":{d.GetProperty("classid").GetInt32()}, \"index\":{d.GetProperty("index").GetInt32()}, \"objnum\":{d.GetProperty("objnum").GetInt32()}}}"))];
+        Assert.Equal(expected, ScriptFixture.Lines(output));
+    }
+
+    [PythonFact]
     public void FmapSeed_shows_the_feature_map_mosaic_of_the_csharp_api()
     {
         using var dir = new TempDir();
@@ -166,6 +207,43 @@ public sealed class ScriptKpuTests
         Assert.Equal("ValueError", ex.PythonType);
         Assert.Equal("ValueError: [MAIXPY]kpu: model_addr must > 0 ", ex.Message);
         Assert.Contains("main.py\", line 2", ex.PythonTraceback, StringComparison.Ordinal);
+    }
+
+    [PythonFact]
+    public void LoadFlash_streams_a_byte_swapped_package_and_detects_as_load_does()
+    {
+        using var dir = new TempDir();
+        string input = ScriptFixture.GoldenInput("maixpy_face_yolo2_v3", "astronaut");
+        string package = Path.Combine(dir.Path, "face_be.kfpkg");
+        FlashPack.WriteKfpkg(package, [FlashPack.ModelFile(File.ReadAllBytes(ScriptFixture.Model("maixpy_face_yolo2_v3")), 0x600000, true, "facedetect_be.kmodel")]);
+        string script = Path.Combine(dir.Path, "main.py");
+        File.WriteAllText(script, string.Join('\n',
+            "import sensor, KPU as kpu",
+            "sensor.reset()",
+            "sensor.set_pixformat(sensor.RGB565)",
+            "sensor.set_framesize(sensor.QVGA)",
+            "try:",
+            "    kpu.load_flash(0x600000, 1.0, 0xC000, 60000000)",
+            "except ValueError as e:",
+            "    print(e)",
+            "try:",
+            "    kpu.load_flash(0x600000, 1, 0xC000, 90000000)",
+            "except ValueError as e:",
+            "    print(e)",
+            "task = kpu.load_flash(0x600000, 1, 0xC000, 60000000)",
+            "kpu.init_yolo2(task, 0.5, 0.3, 5, (1.889, 2.5245, 2.9465, 3.94056, 3.99987, 5.3658, 5.155437, 6.92275, 6.718375, 9.01025))",
+            "while True:",
+            "    for o in kpu.run_yolo2(task, sensor.snapshot()) or []:",
+            "        print(o)",
+            ""));
+        (ScriptResult result, string output) = ScriptFixture.Run(script, new ScriptOptions { Frames = [input], FlashPackages = [package] });
+
+        string[] expected = Yolo2(ScriptFixture.Model("maixpy_face_yolo2_v3"), ScriptFixture.FaceAnchors, File.ReadAllBytes(input));
+        string[] lines = ScriptFixture.Lines(output);
+        Assert.Equal("[MAIXPY]kpu: load_flash arg format error: task=kpu.load_flash(flash_addr, is_dual_buf, batch_size, spi_speed)", lines[0]);
+        Assert.Equal("[MAIXPY]kpu: load_flash error:2001, ERR_PARAM: please check param, load address or kmodel file name", lines[1]);
+        Assert.Equal(expected, lines[2..]);
+        Assert.Equal(1, result.KpuRuns);
     }
 
     private static string[] Yolo2(string model, float[] anchors, byte[] input)

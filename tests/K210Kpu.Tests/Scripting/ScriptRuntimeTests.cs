@@ -25,6 +25,7 @@ public sealed class ScriptRuntimeTests
         Assert.Equal("listdir True", lines[1]);
         Assert.Equal(2, lines.Count(l => l == "pixel (255, 255, 255) (255, 0, 0)"));
         Assert.Equal(2, lines.Count(l => l == "sizes 112 112 True 32"));
+        Assert.Equal(2, lines.Count(l => l == "positional (0, 255, 0) (255, 255, 0)"));
         Assert.Equal(2, lines.Count(l => l.StartsWith("fps ", StringComparison.Ordinal) && l.EndsWith("diff True", StringComparison.Ordinal)));
         Assert.Equal(2, lines.Count(l => l == "ValueError: caught"));
         Assert.Equal(2, result.Frames);
@@ -112,6 +113,16 @@ public sealed class ScriptRuntimeTests
         Assert.Equal(["/sd ['flash', 'sd']", "['cat', 'dog']", "True 7", "OSError 2", "frame"], ScriptFixture.Lines(output));
         Assert.Equal("written", File.ReadAllText(Path.Combine(flash.Path, "out.txt")));
         Assert.Equal("end of frames", result.EndReason);
+    }
+
+    [PythonFact]
+    public void A_script_that_only_sleeps_ends_after_a_simulated_day()
+    {
+        using var dir = new TempDir();
+        string script = Path.Combine(dir.Path, "wait.py");
+        File.WriteAllText(script, "import time\nwhile True:\n    time.sleep(60)\n");
+        (ScriptResult result, _) = ScriptFixture.Run(script, new ScriptOptions());
+        Assert.Equal("simulated time limit (24 h)", result.EndReason);
     }
 
     [PythonFact]

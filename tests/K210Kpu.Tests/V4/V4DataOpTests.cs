@@ -203,6 +203,16 @@ public class V4DataOpTests
     }
 
     [Theory]
+    [InlineData(ArithmeticMode.Reference, new byte[] { 1, 3, 5 })]
+    [InlineData(ArithmeticMode.Device, new byte[] { 0, 2, 5 })]
+    public void Quantize_OddLastElement_StillRoundsAwayFromZeroOnTheDevice(ArithmeticMode mode, byte[] want)
+    {
+        (byte[] blob, _) = V4Run.Pack([0.5f, 2.5f, 4.5f]);
+        var body = new Body().Range(Main, F32, 0, 12).Range(Main, U8, 12, 3).I32(0).F32(1f).ToArray();
+        Assert.Equal(want, V4Run.InMain(blob, 12, 3, mode, 64, (0x06, body)));
+    }
+
+    [Theory]
     [InlineData(ArithmeticMode.Reference)]
     [InlineData(ArithmeticMode.Device)]
     public void Dequantize_MatchesEachModesFormula(ArithmeticMode mode)

@@ -254,17 +254,18 @@ public class V4FloatOpTests
         V4Run.AssertFloats(want, got, "matmul");
     }
 
-    public static TheoryData<int, int, int, int> ConvCases => new()
+    public static TheoryData<int, int, int, int, ArithmeticMode> ConvCases => new()
     {
-        { 1, 3, 1, 1 },
-        { 2, 3, 2, 1 },
-        { 4, 3, 1, 2 },
-        { 1, 1, 1, 1 },
+        { 1, 3, 1, 1, ArithmeticMode.Reference },
+        { 2, 3, 2, 1, ArithmeticMode.Reference },
+        { 4, 3, 1, 2, ArithmeticMode.Reference },
+        { 1, 1, 1, 1, ArithmeticMode.Reference },
+        { 2, 3, 2, 1, ArithmeticMode.Device },
     };
 
     [Theory]
     [MemberData(nameof(ConvCases))]
-    public void Conv2D_GroupsStrideDilation_MatchesSpec(int groups, int k, int stride, int dilation)
+    public void Conv2D_GroupsStrideDilation_MatchesSpec(int groups, int k, int stride, int dilation, ArithmeticMode mode)
     {
         var rnd = new Random(groups * 31 + k);
         (int n, int c, int h, int w, int oc) = (2, 4, 6, 5, 4);
@@ -280,7 +281,7 @@ public class V4FloatOpTests
         uint outBytes = (uint)(n * oc * oh * ow * 4);
         var body = new Body().Range(Main, F32, 0, (uint)x.Length * 4).Range(Main, F32, outAt, outBytes).Shape(n, c, h, w).I32(groups).I32(oc)
             .Window(pt, pb, pl, pr, k, k, stride, stride, dilation, dilation).Activation(-3f, 3f).F32s(weights).F32s(bias).ToArray();
-        float[] got = V4Run.ToFloats(V4Run.InMain(blob, outAt, outBytes, ArithmeticMode.Reference, MainBytes, (0x02, body)));
+        float[] got = V4Run.ToFloats(V4Run.InMain(blob, outAt, outBytes, mode, MainBytes, (0x02, body)));
         var want = new float[n * oc * oh * ow];
         int o = 0;
         for (int b = 0; b < n; b++)
@@ -304,7 +305,9 @@ public class V4FloatOpTests
                                         int y = (oy * stride) - pt + (ky * dilation), xx = (ox * stride) - pl + (kx * dilation);
                                         if (y >= 0 && y < h && xx >= 0 && xx < w)
                                         {
-                                            v += x[Off([n, c, h, w], b, (g * gic) + ci, y, xx)] * weights[(((((ocAbs * gic) + ci) * k) + ky) * k) + kx];
+                                            float xv = x[Off([n, c, h, w], b, (g * gic) + ci, y, xx)];
+                                            float wv = weights[(((((ocAbs * gic) + ci) * k) + ky) * k) + kx];
+                                            v = mode == ArithmeticMode.Device ? MathF.FusedMultiplyAdd(xv, wv, v) : v + (xv * wv);
                                         }
                                     }
                                 }
@@ -373,14 +376,15 @@ public class V4FloatOpTests
         V4Run.AssertFloats([.. want.Select(v => Clamp(v, -2f, 2f))], got, "conv2d_transpose (no bias)");
     }
 
-    public static TheoryData<int, bool, bool> ResizeCases()
+    public static TheoryData<int, bool, bool, ArithmeticMode> ResizeCases()
     {
-        var d = new TheoryData<int, bool, bool>();
+        var d = new TheoryData<int, bool, bool, ArithmeticMode>();
         foreach (bool f32 in new[] { true, false })
         {
-            d.Add(1, false, f32);
-            d.Add(0, false, f32);
-            d.Add(0, true, f32);
+            d.Add(1, false, f32, ArithmeticMode.Reference);
+            d.Add(0, false, f32, ArithmeticMode.Reference);
+            d.Add(0, true, f32, ArithmeticMode.Reference);
+            d.Add(0, true, f32, ArithmeticMode.Device);
         }
 
         return d;
@@ -388,7 +392,7 @@ public class V4FloatOpTests
 
     [Theory]
     [MemberData(nameof(ResizeCases))]
-    public void ResizeImage_Modes_MatchSpec(int mode, bool alignCorners, bool f32)
+    public void ResizeImage_Modes_MatchSpec(int mode, bool alignCorners, bool f32, ArithmeticMode arithmetic)
     {
         var rnd = new Random(mode + (alignCorners ? 10 : 0));
         (int c, int h, int w, int oh, int ow) = (2, 4, 5, 7, 3);
@@ -399,7 +403,7 @@ public class V4FloatOpTests
         uint outBytes = (uint)(c * oh * ow * es);
         var body = new Body().Range(Main, f32 ? F32 : U8, 0, (uint)blob.Length).Range(Main, f32 ? F32 : U8, outAt, outBytes).Shape(1, c, h, w)
             .I32(oh).I32(ow).U32((uint)mode).U8(alignCorners ? (byte)1 : (byte)0).U8(0).U8(0).U8(0).ToArray();
-        byte[] raw = V4Run.InMain(blob, outAt, outBytes, ArithmeticMode.Reference, MainBytes, (0x0A, body));
+        byte[] raw = V4Run.InMain(blob, outAt, outBytes, arithmetic, MainBytes, (0x0A, body));
         float[] got = f32 ? V4Run.ToFloats(raw) : [.. raw.Select(v => (float)v)];
         var want = new float[c * oh * ow];
         float hs = (float)h / oh, ws = (float)w / ow;
@@ -427,12 +431,14 @@ public class V4FloatOpTests
                     int y0 = (int)MathF.Floor(iy), x0 = (int)MathF.Floor(ix);
                     int y1 = Math.Min(y0 + 1, h - 1), x1 = Math.Min(x0 + 1, w - 1);
                     float dy = iy - y0, dx = ix - x0;
-                    float v = (At(y0, x0) * ((1 - dy) * (1 - dx))) + (At(y1, x0) * (dy * (1 - dx))) + (At(y0, x1) * ((1 - dy) * dx)) + (At(y1, x1) * (dy * dx));
+                    float v = arithmetic == ArithmeticMode.Device
+                        ? MathF.FusedMultiplyAdd(At(y1, x1), dy * dx, MathF.FusedMultiplyAdd(At(y0, x1), (1 - dy) * dx, MathF.FusedMultiplyAdd(At(y1, x0), dy * (1 - dx), At(y0, x0) * ((1 - dy) * (1 - dx)))))
+                        : (At(y0, x0) * ((1 - dy) * (1 - dx))) + (At(y1, x0) * (dy * (1 - dx))) + (At(y0, x1) * ((1 - dy) * dx)) + (At(y1, x1) * (dy * dx));
                     want[o++] = f32 ? v : (int)v;
                 }
             }
         }
 
-        V4Run.AssertFloats(want, got, $"resize mode {mode} align {alignCorners} f32 {f32}");
+        V4Run.AssertFloats(want, got, $"resize mode {mode} align {alignCorners} f32 {f32} {arithmetic}");
     }
 }

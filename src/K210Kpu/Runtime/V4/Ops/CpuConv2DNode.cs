@@ -10,7 +10,7 @@ namespace K210Kpu.Runtime.V4.Ops;
 /// weights [OC][KH][KW][IC] (depthwise [C][KH][KW]) then bias (nncase v0.2.0-beta4 <c>kernels::cpu::conv2d</c>,
 /// <c>depthwise_conv2d</c>). Not emitted by the 0.2 compiler, but registered by its runtime.
 /// </summary>
-internal sealed class CpuConv2DNode : V4Node
+internal class CpuConv2DNode : V4Node
 {
     private V4MemoryRange _input;
     private V4MemoryRange _output;
@@ -22,7 +22,7 @@ internal sealed class CpuConv2DNode : V4Node
     private float[] _weights = [];
     private float[] _bias = [];
 
-    private CpuConv2DNode(V4LoadContext context)
+    protected CpuConv2DNode(V4LoadContext context)
         : base(context)
     {
     }
@@ -31,15 +31,16 @@ internal sealed class CpuConv2DNode : V4Node
 
     private V4Shape OutShape => new(_inShape.D0, _window.OutputH(_inShape.D1), _window.OutputW(_inShape.D2), _outChannels);
 
-    public static CpuConv2DNode Parse(ref SpanReader r, V4LoadContext ctx, bool depthwise)
+    public static CpuConv2DNode Parse(ref SpanReader r, V4LoadContext ctx) => Fill(ref r, ctx, new CpuConv2DNode(ctx), depthwise: false);
+
+    /// <summary>Reads the body into <paramref name="n"/> (the depthwise variant has no out_channels field).</summary>
+    protected static T Fill<T>(ref SpanReader r, V4LoadContext ctx, T n, bool depthwise)
+        where T : CpuConv2DNode
     {
-        var n = new CpuConv2DNode(ctx)
-        {
-            _depthwise = depthwise,
-            _input = ctx.ReadRange(ref r, "input"),
-            _output = ctx.ReadRange(ref r, "output"),
-            _inShape = ctx.ReadShape(ref r, "in_shape"),
-        };
+        n._depthwise = depthwise;
+        n._input = ctx.ReadRange(ref r, "input");
+        n._output = ctx.ReadRange(ref r, "output");
+        n._inShape = ctx.ReadShape(ref r, "in_shape");
         n._outChannels = depthwise ? n._inShape.D3 : r.ReadInt32("out_channels");
         n._window = V4Window.Read(ref r, ctx);
         n._activation = ctx.ReadValueRange(ref r, "fused_activation");

@@ -10,7 +10,7 @@ namespace K210Kpu.Runtime.V4.Ops;
 /// quantized_conv2d they <b>subtract</b> the offsets, <c>(in − input_offset)·(w − filter_offset)</c>, and store the uint8
 /// weights before the int32 bias.
 /// </summary>
-internal sealed class CpuQuantizedConv2DNode : V4Node
+internal class CpuQuantizedConv2DNode : V4Node
 {
     private V4MemoryRange _input;
     private V4MemoryRange _output;
@@ -26,7 +26,7 @@ internal sealed class CpuQuantizedConv2DNode : V4Node
     private ReadOnlyMemory<byte> _weights;
     private int[] _bias = [];
 
-    private CpuQuantizedConv2DNode(V4LoadContext context)
+    protected CpuQuantizedConv2DNode(V4LoadContext context)
         : base(context)
     {
     }
@@ -35,15 +35,16 @@ internal sealed class CpuQuantizedConv2DNode : V4Node
 
     private V4Shape OutShape => new(_inShape.D0, _window.OutputH(_inShape.D1), _window.OutputW(_inShape.D2), _outChannels);
 
-    public static CpuQuantizedConv2DNode Parse(ref SpanReader r, V4LoadContext ctx, bool depthwise)
+    public static CpuQuantizedConv2DNode Parse(ref SpanReader r, V4LoadContext ctx) => Fill(ref r, ctx, new CpuQuantizedConv2DNode(ctx), depthwise: false);
+
+    /// <summary>Reads the body into <paramref name="n"/> (the depthwise variant has no out_channels field).</summary>
+    protected static T Fill<T>(ref SpanReader r, V4LoadContext ctx, T n, bool depthwise)
+        where T : CpuQuantizedConv2DNode
     {
-        var n = new CpuQuantizedConv2DNode(ctx)
-        {
-            _depthwise = depthwise,
-            _input = ctx.ReadRange(ref r, "input"),
-            _output = ctx.ReadRange(ref r, "output"),
-            _inShape = ctx.ReadShape(ref r, "in_shape"),
-        };
+        n._depthwise = depthwise;
+        n._input = ctx.ReadRange(ref r, "input");
+        n._output = ctx.ReadRange(ref r, "output");
+        n._inShape = ctx.ReadShape(ref r, "in_shape");
         n._outChannels = depthwise ? n._inShape.D3 : r.ReadInt32("out_channels");
         n._window = V4Window.Read(ref r, ctx);
         n._inputOffset = r.ReadInt32("input_offset");

@@ -11,6 +11,9 @@ namespace K210Kpu.Runtime.V4.Ops;
 /// stored in the register field that holds its address on the device (bwsx_base_addr, active_addr, para_start_addr).
 /// Runs through the shared KPU pipeline <see cref="KpuConv.Run"/>: input from KPU RAM at image_src_addr, output to KPU RAM
 /// at image_dst_addr always, and the dense NCHW copy to main memory when <c>main_mem_output.size != 0</c>.
+/// Reference quirk (activation rounding): nncase 0.2 rounds the activation with its "banker" <c>carry_shift</c>, which moves
+/// negative ties away from the floor, and picks the last segment whose start is strictly below the value; both live in the
+/// shared pipeline (<c>Kernels/FixedPoint.CarryShiftBanker</c>, <c>Kernels/KpuActivation</c>).
 /// </summary>
 internal sealed class KpuConv2DNode : V4Node
 {

@@ -74,7 +74,7 @@ internal static class InfoCommand
         long size = m.Bytes.Length;
         if (!Kpu.NeedsLoadFlash(size))
         {
-            return string.Create(inv, $"real time: kpu.load holds all {size} B in RAM (under the {Kpu.RealTimeModelLimitBytes} B real-time limit); kpu.load_flash also works{(m.Format == KModelFormat.V3 ? string.Empty : " for kmodel V3 only")}");
+            return string.Create(inv, $"real time: kpu.load holds all {size} B in RAM (under the {Kpu.RealTimeModelLimitBytes} B real-time limit); {(m.Format == KModelFormat.V3 ? "kpu.load_flash also runs it from a byte-swapped copy" : "kpu.load_flash does not (kmodel V3 only)")}");
         }
 
         if (m.Format != KModelFormat.V3)

@@ -108,6 +108,16 @@ internal static partial class RunCommand
             bool dual = p.GetValue(_dual);
             int batch = ParseInt(p.GetValue(_batch), "--batch-size", dual ? DefaultBatchSize : 0);
             int spi = ParseInt(p.GetValue(_spi), "--spi-speed", DefaultSpiSpeed);
+            if (loadFlash && (spi <= 0 || spi > FlashStreamingPlan.MaxSpiSpeedHz))
+            {
+                throw CliException.Usage($"--spi-speed must be 1–{FlashStreamingPlan.MaxSpiSpeedHz} Hz (MaixPy: \"the value should <= 80000000\")");
+            }
+
+            if (loadFlash && dual && batch == 0)
+            {
+                throw CliException.Usage("--dual-buffer needs a --batch-size above 0 (MaixPy suggests 0x4000–0x10000)");
+            }
+
             KpuTask task;
             try
             {

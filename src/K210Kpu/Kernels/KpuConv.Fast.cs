@@ -111,7 +111,13 @@ internal static partial class KpuConv
     /// <summary><c>xTerm[i] = (argX · sums[i]) &gt;&gt; shrX</c>.</summary>
     internal static void SumsToXTerm(ReadOnlySpan<int> sums, long argX, int shrX, Span<long> xTerm)
     {
-        for (int i = 0; i < sums.Length; i++)
+        int i = 0;
+        if (Avx512F.IsSupported && Avx512DQ.IsSupported)
+        {
+            i = SumsToXTermVector512(sums, argX, shrX, xTerm);
+        }
+
+        for (; i < sums.Length; i++)
         {
             xTerm[i] = unchecked(argX * sums[i]) >> shrX;
         }

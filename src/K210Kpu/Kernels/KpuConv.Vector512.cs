@@ -75,6 +75,21 @@ internal static partial class KpuConv
         return n;
     }
 
+    private static int SumsToXTermVector512(ReadOnlySpan<int> sums, long argX, int shrX, Span<long> xTerm)
+    {
+        int n = sums.Length & ~7;
+        ref int s = ref MemoryMarshal.GetReference(sums);
+        ref long dst = ref MemoryMarshal.GetReference(xTerm);
+        Vector512<long> mul = Vector512.Create(argX);
+        for (int i = 0; i < n; i += 8)
+        {
+            Vector512<long> v = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref s, (nuint)i));
+            Vector512.ShiftRightArithmetic(Avx512DQ.MultiplyLow(v, mul), shrX).StoreUnsafe(ref dst, (nuint)i);
+        }
+
+        return n;
+    }
+
     /// <summary>
     /// Register block: 4 output channels × 4 vectors of 16 positions = 16 int32 accumulators; per input-channel pair and
     /// tap, 4 unaligned loads of pair words, 4 broadcast weight pairs and 16 <c>vpmaddwd</c>.

@@ -36,6 +36,10 @@ public class FlashCommandTests
             Assert.Contains("388548 B per frame", run.StdOut, StringComparison.Ordinal);
             Assert.Contains("double buffer, batch_size 49152", run.StdOut, StringComparison.Ordinal);
 
+            KpuProcess.Result fast = KpuProcess.Run("run", "--flash", package, "--address", "0x600000", "--load-flash", "--spi-speed", "90000000", "--input", Path.Combine(golden, "input.bin"), "--output", outDir);
+            Assert.Equal(1, fast.ExitCode);
+            Assert.Contains("--spi-speed", fast.StdErr, StringComparison.Ordinal);
+
             KpuProcess.Result plain = KpuProcess.Run("run", "--flash", package, "--address", "0x600000", "--input", Path.Combine(golden, "input.bin"), "--output", outDir);
             Assert.Equal(2, plain.ExitCode);
             Assert.Contains("2002", plain.StdErr, StringComparison.Ordinal);

@@ -209,6 +209,43 @@ public sealed class ScriptKpuTests
         Assert.Contains("main.py\", line 2", ex.PythonTraceback, StringComparison.Ordinal);
     }
 
+    [PythonFact]
+    public void LoadFlash_streams_a_byte_swapped_package_and_detects_as_load_does()
+    {
+        using var dir = new TempDir();
+        string input = ScriptFixture.GoldenInput("maixpy_face_yolo2_v3", "astronaut");
+        string package = Path.Combine(dir.Path, "face_be.kfpkg");
+        FlashPack.WriteKfpkg(package, [FlashPack.ModelFile(File.ReadAllBytes(ScriptFixture.Model("maixpy_face_yolo2_v3")), 0x600000, true, "facedetect_be.kmodel")]);
+        string script = Path.Combine(dir.Path, "main.py");
+        File.WriteAllText(script, string.Join('\n',
+            "import sensor, KPU as kpu",
+            "sensor.reset()",
+            "sensor.set_pixformat(sensor.RGB565)",
+            "sensor.set_framesize(sensor.QVGA)",
+            "try:",
+            "    kpu.load_flash(0x600000, 1.0, 0xC000, 60000000)",
+            "except ValueError as e:",
+            "    print(e)",
+            "try:",
+            "    kpu.load_flash(0x600000, 1, 0xC000, 90000000)",
+            "except ValueError as e:",
+            "    print(e)",
+            "task = kpu.load_flash(0x600000, 1, 0xC000, 60000000)",
+            "kpu.init_yolo2(task, 0.5, 0.3, 5, (1.889, 2.5245, 2.9465, 3.94056, 3.99987, 5.3658, 5.155437, 6.92275, 6.718375, 9.01025))",
+            "while True:",
+            "    for o in kpu.run_yolo2(task, sensor.snapshot()) or []:",
+            "        print(o)",
+            ""));
+        (ScriptResult result, string output) = ScriptFixture.Run(script, new ScriptOptions { Frames = [input], FlashPackages = [package] });
+
+        string[] expected = Yolo2(ScriptFixture.Model("maixpy_face_yolo2_v3"), ScriptFixture.FaceAnchors, File.ReadAllBytes(input));
+        string[] lines = ScriptFixture.Lines(output);
+        Assert.Equal("[MAIXPY]kpu: load_flash arg format error: task=kpu.load_flash(flash_addr, is_dual_buf, batch_size, spi_speed)", lines[0]);
+        Assert.Equal("[MAIXPY]kpu: load_flash error:2001, ERR_PARAM: please check param, load address or kmodel file name", lines[1]);
+        Assert.Equal(expected, lines[2..]);
+        Assert.Equal(1, result.KpuRuns);
+    }
+
     private static string[] Yolo2(string model, float[] anchors, byte[] input)
     {
         using KpuTask task = Kpu.Load(model);

@@ -194,6 +194,23 @@ public class V4FloatOpTests
     }
 
     [Fact]
+    public void ReduceWindow2D_HugeWindow_IsRefusedAtLoadByTheWorkCap()
+    {
+        // 1024x1024 input, 1024x1024 window padded to keep the size: 2^40 taps per run, far over KModel.MaxTotalMacs.
+        const int h = 1024, w = 1024;
+        uint inBytes = h * w * 4;
+        var body = new Body().Range(Main, F32, 0, inBytes).Range(Main, F32, inBytes, inBytes).U32(2).Shape(1, 1, h, w)
+            .Window(511, 512, 511, 512, 1024, 1024, 1, 1, 1, 1).F32(-float.MaxValue).Activation(-1f, 1f).ToArray();
+        var b = new V4FileBuilder { MainMemory = 2 * inBytes };
+        b.Input(V4FileBuilder.Main, V4FileBuilder.U8, 0, inBytes, 1, 1, 1, (int)inBytes);
+        b.Output(V4FileBuilder.Main, V4FileBuilder.U8, inBytes, inBytes);
+        b.Node(0x08, body);
+        var e = Assert.Throws<KModelValidationException>(() => KModel.Load(b.Build()));
+        Assert.Equal(0, e.LayerIndex);
+        Assert.Contains("multiply-accumulates", e.Message);
+    }
+
+    [Fact]
     public void Softmax_Rows_MatchSpec()
     {
         float[] x = [1f, 2f, 3f, 0.5f, -1f, 4f, 4f, 0f];

@@ -96,6 +96,7 @@ internal sealed class ReduceWindow2DNode : V4Node
 
     public override LayerDescriptor Describe() => RangeDescriptor(
         OutShape.ToArray(),
-        0,
+        // Window taps per run: not multiply-accumulates, but the work the load-time cap must see.
+        V4LoadContext.Mul(OutShape.Elements, _window.FilterH, _window.FilterW),
         $"{ReduceNode.OpNames[_op]} {_input} [{_inShape}] -> {_output} [{OutShape}], {_window}, init {_init:G9}, act {_activation}");
 }

@@ -61,6 +61,7 @@ internal sealed class KpuConvPlan
 
         ReadOnlySpan<byte> w = layer.Weights.Span;
         Constant = new long[OutputChannels];
+        long[] sumWeights = new long[OutputChannels];
         int group = Depthwise ? 1 : InputChannels;
         for (int oc = 0; oc < OutputChannels; oc++)
         {
@@ -70,6 +71,7 @@ internal sealed class KpuConvPlan
                 sumW += b;
             }
 
+            sumWeights[oc] = sumW;
             Constant[oc] = unchecked(((a.ArgW * sumW) >> a.ShrW) + (a.ArgAdd * group));
         }
 
@@ -186,6 +188,14 @@ internal sealed class KpuConvPlan
         }
 
         SegmentCount = kept;
+
+        // Per channel: the double-precision program over the range the convolution can produce (Σx·w ≤ 255·Σw,
+        // Σx ≤ 255·group·K²), when it can be proven exact.
+        Programs = new KpuChannelProgram?[OutputChannels];
+        for (int oc = 0; oc < OutputChannels; oc++)
+        {
+            Programs[oc] = KpuChannelProgram.Analyze(s, BatchNorm[oc], Constant[oc], ArgX, ShrX, 255 * sumWeights[oc], 255L * group * k2);
+        }
     }
 
     public int Kernel { get; }
@@ -264,6 +274,9 @@ internal sealed class KpuConvPlan
     public long[] SegmentShift { get; }
 
     public long[] SegmentAdd { get; }
+
+    /// <summary>Per output channel: the proven double-precision batch-norm + activation, or null (int64 path).</summary>
+    public KpuChannelProgram?[] Programs { get; }
 
     /// <summary>The plan of <paramref name="layer"/>, built on first use.</summary>
     public static KpuConvPlan For(KpuConvLayer layer) => Cache.GetValue(layer, static l => new KpuConvPlan(l));

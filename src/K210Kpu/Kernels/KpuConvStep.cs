@@ -217,7 +217,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
         Span<byte> destination = _activated.AsSpan((oc * p.RoundedPositions) + from, acc.Length);
         if (_rowStep == 1)
         {
-            KpuActivation.Apply(p, oc, acc, xTerm, destination);
+            ApplyChannel(p, oc, acc, xTerm, destination);
             return;
         }
 
@@ -231,8 +231,22 @@ internal sealed class KpuConvStep : IKpuParallelWork
             int hi = Math.Min(r0 + p.Width, end);
             if (hi > lo)
             {
-                KpuActivation.Apply(p, oc, acc[(lo - from)..(hi - from)], xTerm[(lo - from)..(hi - from)], destination[(lo - from)..(hi - from)]);
+                ApplyChannel(p, oc, acc[(lo - from)..(hi - from)], xTerm[(lo - from)..(hi - from)], destination[(lo - from)..(hi - from)]);
             }
+        }
+    }
+
+    /// <summary>Batch-norm + activation of one channel: its proven program where it has one, else the int64 path.</summary>
+    private static void ApplyChannel(KpuConvPlan p, int oc, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, Span<byte> destination)
+    {
+        KpuChannelProgram? program = p.Programs[oc];
+        if (program is not null && KpuActivation.ProgramVectorized)
+        {
+            KpuActivation.ApplyProgram(program, acc, xTerm, destination);
+        }
+        else
+        {
+            KpuActivation.Apply(p, oc, acc, xTerm, destination);
         }
     }
 

@@ -1,0 +1,156 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using K210Kpu.Hardware;
+
+namespace K210Kpu.Kernels;
+
+/// <summary>
+/// Batch-norm + activation through a channel's <see cref="KpuChannelProgram"/>: 8 double lanes, floor and
+/// round-half-to-even by <c>vrndscalepd</c>, the segment (when more than one is reachable) by binary lifting over the
+/// program's starts. Only for values the convolution produced (the program's proven range).
+/// </summary>
+internal static partial class KpuActivation
+{
+    /// <summary>True when <see cref="ApplyProgram"/> and <see cref="ApplyProgramValues"/> have a vector form on this machine.</summary>
+    public static bool ProgramVectorized => Avx512F.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported;
+
+    /// <summary>One channel: <c>v = acc[i] + xTerm[i] + constant</c>, then batch-norm and activation.</summary>
+    public static void ApplyProgram(KpuChannelProgram program, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, Span<byte> destination)
+    {
+        int i = 0;
+        if (ProgramVectorized)
+        {
+            i = ApplyProgramVector512(program, acc, xTerm, destination);
+        }
+
+        for (; i < acc.Length; i++)
+        {
+            destination[i] = Activate(BatchNorm(unchecked(acc[i] + xTerm[i] + program.Constant), program.BatchNorm), program.Segments);
+        }
+    }
+
+    /// <summary>One channel on pre-norm values <paramref name="values"/> (constant included).</summary>
+    public static void ApplyProgramValues(KpuChannelProgram program, ReadOnlySpan<long> values, Span<byte> destination)
+    {
+        int i = 0;
+        if (ProgramVectorized)
+        {
+            i = ApplyProgramValuesVector512(program, values, destination);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            destination[i] = Activate(BatchNorm(values[i], program.BatchNorm), program.Segments);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ApplyProgramVector512(KpuChannelProgram p, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, Span<byte> destination)
+    {
+        int n = acc.Length & ~7;
+        ref int a0 = ref MemoryMarshal.GetReference(acc);
+        ref long x0 = ref MemoryMarshal.GetReference(xTerm);
+        ref byte d0 = ref MemoryMarshal.GetReference(destination);
+        var e = new ProgramVectors(p);
+        Vector512<long> k = Vector512.Create(p.Constant);
+        for (int i = 0; i < n; i += 8)
+        {
+            Vector512<long> v = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i)) + Vector512.LoadUnsafe(ref x0, (nuint)i) + k;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, i), e.Evaluate(v));
+        }
+
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ApplyProgramValuesVector512(KpuChannelProgram p, ReadOnlySpan<long> values, Span<byte> destination)
+    {
+        int n = values.Length & ~7;
+        ref long v0 = ref MemoryMarshal.GetReference(values);
+        ref byte d0 = ref MemoryMarshal.GetReference(destination);
+        var e = new ProgramVectors(p);
+        for (int i = 0; i < n; i += 8)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, i), e.Evaluate(Vector512.LoadUnsafe(ref v0, (nuint)i)));
+        }
+
+        return n;
+    }
+
+    /// <summary>A program's tables in registers.</summary>
+    private readonly struct ProgramVectors
+    {
+        private const byte Nearest = 0x08;
+        private const byte Down = 0x09;
+
+        private readonly Vector512<double> _bnMul;
+        private readonly Vector512<double> _bnAdd;
+        private readonly Vector512<double> _startLo, _startHi, _originLo, _originHi, _mulLo, _mulHi, _addLo, _addHi;
+        private readonly int _top;
+        private readonly bool _small;
+        private readonly bool _quirk;
+
+        public ProgramVectors(KpuChannelProgram p)
+        {
+            _bnMul = Vector512.Create(p.BnMul);
+            _bnAdd = Vector512.Create(p.BnAdd);
+            _startLo = Vector512.Create(p.Start.AsSpan(0, 8));
+            _startHi = Vector512.Create(p.Start.AsSpan(8, 8));
+            _originLo = Vector512.Create(p.Origin.AsSpan(0, 8));
+            _originHi = Vector512.Create(p.Origin.AsSpan(8, 8));
+            _mulLo = Vector512.Create(p.Mul.AsSpan(0, 8));
+            _mulHi = Vector512.Create(p.Mul.AsSpan(8, 8));
+            _addLo = Vector512.Create(p.Add.AsSpan(0, 8));
+            _addHi = Vector512.Create(p.Add.AsSpan(8, 8));
+            _top = p.Count <= 1 ? 0 : (int)BitOperations.RoundUpToPowerOf2((uint)p.Count) / 2;
+            _small = p.Count <= 8;
+            _quirk = p.Quirk;
+        }
+
+        /// <summary>8 pre-norm values → 8 output bytes (as one little-endian word).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ulong Evaluate(Vector512<long> value)
+        {
+            Vector512<double> t = Avx512F.RoundScale(Avx512DQ.ConvertToVector512Double(value) * _bnMul, Down) + _bnAdd;
+            Vector512<double> origin, mul, add;
+            if (_top == 0)
+            {
+                origin = Vector512.Create(_originLo.ToScalar());
+                mul = Vector512.Create(_mulLo.ToScalar());
+                add = Vector512.Create(_addLo.ToScalar());
+            }
+            else
+            {
+                Vector512<long> seg = Vector512<long>.Zero;
+                for (int step = _top; step > 0; step >>= 1)
+                {
+                    Vector512<long> s = Vector512.Create((long)step);
+                    seg += Vector512.GreaterThan(t, Lookup(_startLo, _startHi, seg + s)).AsInt64() & s;
+                }
+
+                origin = Lookup(_originLo, _originHi, seg);
+                mul = Lookup(_mulLo, _mulHi, seg);
+                add = Lookup(_addLo, _addHi, seg);
+            }
+
+            Vector512<double> x = (t - origin) * mul;
+            Vector512<double> r = Avx512F.RoundScale(x, Nearest);
+            if (_quirk)
+            {
+                // The reference moves negative values down: floor(x) − (RNE(x) − floor(x)).
+                Vector512<double> f = Avx512F.RoundScale(x, Down);
+                r = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<double>.Zero), f + f - r, r);
+            }
+
+            Vector512<double> y = Vector512.Min(Vector512.Max(r + add, Vector512<double>.Zero), Vector512.Create(255.0));
+            return Avx512F.VL.ConvertToVector128Byte(Avx512F.ConvertToVector256Int32WithTruncation(y)).AsUInt64().ToScalar();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector512<double> Lookup(Vector512<double> low, Vector512<double> high, Vector512<long> index) =>
+            _small ? Avx512F.PermuteVar8x64(low, index) : Avx512F.PermuteVar8x64x2(low, index, high);
+    }
+}

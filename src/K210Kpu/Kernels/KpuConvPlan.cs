@@ -39,7 +39,8 @@ internal sealed class KpuConvPlan
         Positions = Height * Pitch;
         RoundedPositions = (Positions + Granule - 1) / Granule * Granule;
         int reach = (pad * 2 * Pitch) + (pad * 2);
-        Stride = (RoundedPositions + reach + 2 + 15) / 16 * 16;
+        // Room for a position range that ends up to one granule past the rounded positions (row-aligned ranges).
+        Stride = (RoundedPositions + Granule + reach + 2 + 15) / 16 * 16;
         InputChannels = a.InputChannels;
         OutputChannels = a.OutputChannels;
         Depthwise = a.DepthWiseLayer;
@@ -277,6 +278,29 @@ internal sealed class KpuConvPlan
 
     /// <summary>Per output channel: the proven double-precision batch-norm + activation, or null (int64 path).</summary>
     public KpuChannelProgram?[] Programs { get; }
+
+    /// <summary>
+    /// True when pool <paramref name="poolType"/> can be applied to the pre-norm values before batch-norm + activation,
+    /// exactly: select pools (5, 7) always (only the selected positions are activated), max pools (1, 3) when every
+    /// channel's program is monotone (the maximum of the outputs is the output of the maximum, or of the minimum).
+    /// </summary>
+    public bool PoolsFirst(int poolType)
+    {
+        if (poolType is not (1 or 3 or 5 or 7))
+        {
+            return false;
+        }
+
+        foreach (KpuChannelProgram? program in Programs)
+        {
+            if (program is null || (poolType is 1 or 3 && program.Monotone == 0))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The plan of <paramref name="layer"/>, built on first use.</summary>
     public static KpuConvPlan For(KpuConvLayer layer) => Cache.GetValue(layer, static l => new KpuConvPlan(l));

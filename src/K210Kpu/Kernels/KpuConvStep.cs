@@ -34,6 +34,10 @@ internal sealed class KpuConvStep : IKpuParallelWork
     private int _chunks;
     private int _ocGroupBlocks;
     private int _rowStep;
+    private bool _poolsFirst;
+    private bool _select;
+    private int _poolStride;
+    private int _chunkRows;
 
     private enum Phase
     {
@@ -63,7 +67,23 @@ internal sealed class KpuConvStep : IKpuParallelWork
         KpuWorkerPool pool = KpuWorkerPool.Shared;
         threads = Math.Max(1, Math.Min(threads, pool.MaxParticipants));
         _scratch = workspace.Participants(threads);
-        _activated = workspace.Activated(plan.OutputChannels * plan.RoundedPositions);
+
+        // Pools that can run on the pre-norm values go first: whole output rows per item, the dense output written
+        // directly, nothing activated that the pool drops.
+        _poolsFirst = plan.PoolsFirst(_poolType);
+        if (_poolsFirst)
+        {
+            _select = _poolType is 5 or 7;
+            _poolStride = KpuPool.Stride(_poolType);
+            int rowPositions = _select ? plan.Width : _poolStride * plan.Pitch;
+            _chunkRows = Math.Clamp(1024 / rowPositions, 1, Math.Max(1, _outHeight / (2 * threads)));
+            _chunk = RoundUp(_select ? plan.Width : _chunkRows * rowPositions);
+            _chunks = (_outHeight + _chunkRows - 1) / _chunkRows;
+        }
+        else
+        {
+            _activated = workspace.Activated(plan.OutputChannels * plan.RoundedPositions);
+        }
 
         if (plan.Depthwise)
         {
@@ -80,8 +100,12 @@ internal sealed class KpuConvStep : IKpuParallelWork
             Run(pool, Phase.XTerm, (plan.RoundedPositions + XTermChunk - 1) / XTermChunk, threads);
 
             // Position chunks small enough to stay in cache across the output-channel blocks; enough items for every thread.
-            _chunk = Math.Min(plan.RoundedPositions, plan.Pairs * plan.Kernel * plan.Kernel <= 64 ? 1024 : 512);
-            _chunks = (plan.RoundedPositions + _chunk - 1) / _chunk;
+            if (!_poolsFirst)
+            {
+                _chunk = Math.Min(plan.RoundedPositions, plan.Pairs * plan.Kernel * plan.Kernel <= 64 ? 1024 : 512);
+                _chunks = (plan.RoundedPositions + _chunk - 1) / _chunk;
+            }
+
             int groups = Math.Clamp((4 * threads) / _chunks, 1, plan.OcBlocks);
             _ocGroupBlocks = (plan.OcBlocks + groups - 1) / groups;
             groups = (plan.OcBlocks + _ocGroupBlocks - 1) / _ocGroupBlocks;
@@ -101,6 +125,9 @@ internal sealed class KpuConvStep : IKpuParallelWork
                 break;
             case Phase.XTerm:
                 XTerm(item);
+                break;
+            case Phase.Convolve when _poolsFirst:
+                ConvolvePooled(item, _scratch[participant]);
                 break;
             case Phase.Convolve:
                 Convolve(item, _scratch[participant]);
@@ -210,6 +237,68 @@ internal sealed class KpuConvStep : IKpuParallelWork
         }
     }
 
+    private static int RoundUp(int positions) => (positions + KpuConvPlan.Granule - 1) / KpuConvPlan.Granule * KpuConvPlan.Granule;
+
+    /// <summary>
+    /// Pool-first convolution of output rows [oy0, oy1) for one output-channel group: select pools convolve only the rows
+    /// they read; max pools reduce each window's pre-norm values; the program activates the pooled values only.
+    /// </summary>
+    private void ConvolvePooled(int item, KpuWorkspace.Scratch scratch)
+    {
+        KpuConvPlan p = _plan;
+        int chunk = item % _chunks;
+        int group = item / _chunks;
+        int oy0 = chunk * _chunkRows;
+        int oy1 = Math.Min(oy0 + _chunkRows, _outHeight);
+        int firstBlock = group * _ocGroupBlocks;
+        int lastBlock = Math.Min(firstBlock + _ocGroupBlocks, p.OcBlocks);
+        int[] acc = scratch.Acc(KpuConvPlan.Channels * _chunk);
+        Span<long> values = scratch.Values(_outWidth).AsSpan(0, _outWidth);
+        int s = _poolStride;
+        if (_select)
+        {
+            for (int oy = oy0; oy < oy1; oy++)
+            {
+                int from = oy * s * p.Pitch;
+                int count = RoundUp(p.Width);
+                for (int b = firstBlock; b < lastBlock; b++)
+                {
+                    KpuConv.ConvolveBlock(p, _staged, b, from, count, acc, _chunk);
+                    for (int c = 0; c < KpuConvPlan.Channels && (b * KpuConvPlan.Channels) + c < p.OutputChannels; c++)
+                    {
+                        int oc = (b * KpuConvPlan.Channels) + c;
+                        KpuChannelProgram program = p.Programs[oc]!;
+                        KpuPool.SelectValues(acc.AsSpan(c * _chunk, count), _xTerm.AsSpan(from), s, program.Constant, values);
+                        KpuActivation.ApplyProgramValues(program, values, OutputRow(oc, oy));
+                    }
+                }
+            }
+
+            return;
+        }
+
+        int rowsFrom = oy0 * s * p.Pitch;
+        int rowsCount = RoundUp((oy1 - oy0) * s * p.Pitch);
+        for (int b = firstBlock; b < lastBlock; b++)
+        {
+            KpuConv.ConvolveBlock(p, _staged, b, rowsFrom, rowsCount, acc, _chunk);
+            for (int c = 0; c < KpuConvPlan.Channels && (b * KpuConvPlan.Channels) + c < p.OutputChannels; c++)
+            {
+                int oc = (b * KpuConvPlan.Channels) + c;
+                KpuChannelProgram program = p.Programs[oc]!;
+                for (int oy = oy0; oy < oy1; oy++)
+                {
+                    int at = (oy - oy0) * s * p.Pitch;
+                    KpuPool.WindowValues(acc.AsSpan((c * _chunk) + at), _xTerm.AsSpan(rowsFrom + at), p.Pitch, s, program.Constant, program.Monotone < 0, values);
+                    KpuActivation.ApplyProgramValues(program, values, OutputRow(oc, oy));
+                }
+            }
+        }
+    }
+
+    /// <summary>Row <paramref name="oy"/> of channel <paramref name="oc"/> in the dense output.</summary>
+    private Span<byte> OutputRow(int oc, int oy) => _output.AsSpan((((oc * _outHeight) + oy) * _outWidth), _outWidth);
+
     /// <summary>Batch-norm + activation of channel <paramref name="oc"/> at positions [from, from + acc.Length), skipping rows no pool reads.</summary>
     private void Activate(int oc, int from, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm)
     {
@@ -282,9 +371,15 @@ internal sealed class KpuConvStep : IKpuParallelWork
         const int Chunk = 1024;
         int[] words = scratch.Words(p.Stride);
         KpuConv.StageWords(_stagedBytes.AsSpan(c * (p.Stride + 1), p.Stride + 1), words.AsSpan(0, p.Stride));
-        int[] acc = scratch.Acc(Chunk);
-        int[] sums = scratch.Sums(Chunk);
-        long[] xTerm = scratch.XTerm(Chunk);
+        int[] acc = scratch.Acc(Math.Max(Chunk, _chunk));
+        int[] sums = scratch.Sums(Math.Max(Chunk, _chunk));
+        long[] xTerm = scratch.XTerm(Math.Max(Chunk, _chunk));
+        if (_poolsFirst)
+        {
+            ConvolveDepthwisePooled(c, words, acc, sums, xTerm, scratch.Values(_outWidth).AsSpan(0, _outWidth));
+            return;
+        }
+
         for (int from = 0; from < p.RoundedPositions; from += Chunk)
         {
             int count = Math.Min(Chunk, p.RoundedPositions - from);
@@ -294,12 +389,50 @@ internal sealed class KpuConvStep : IKpuParallelWork
         }
     }
 
+    /// <summary>Depthwise channel <paramref name="c"/>, pool first (see <see cref="ConvolvePooled"/>).</summary>
+    private void ConvolveDepthwisePooled(int c, int[] words, int[] acc, int[] sums, long[] xTerm, Span<long> values)
+    {
+        KpuConvPlan p = _plan;
+        KpuChannelProgram program = p.Programs[c]!;
+        int s = _poolStride;
+        for (int oy0 = 0; oy0 < _outHeight; oy0 += _chunkRows)
+        {
+            int oy1 = Math.Min(oy0 + _chunkRows, _outHeight);
+            int rows = _select ? 1 : oy1 - oy0;
+            for (int oy = oy0; oy < oy1; oy += rows)
+            {
+                int from = oy * s * p.Pitch;
+                int count = RoundUp(_select ? p.Width : rows * s * p.Pitch);
+                KpuConv.ConvolveDepthwiseBlock(p, words, c, from, count, acc, sums);
+                KpuConv.SumsToXTerm(sums.AsSpan(0, count), p.ArgX, p.ShrX, xTerm.AsSpan(0, count));
+                for (int r = 0; r < rows; r++)
+                {
+                    int at = r * s * p.Pitch;
+                    if (_select)
+                    {
+                        KpuPool.SelectValues(acc.AsSpan(at, count - at), xTerm.AsSpan(at), s, program.Constant, values);
+                    }
+                    else
+                    {
+                        KpuPool.WindowValues(acc.AsSpan(at), xTerm.AsSpan(at), p.Pitch, s, program.Constant, program.Monotone < 0, values);
+                    }
+
+                    KpuActivation.ApplyProgramValues(program, values, OutputRow(c, oy + r));
+                }
+            }
+        }
+    }
+
     private void PoolChannel(int oc, KpuWorkspace.Scratch scratch)
     {
         KpuConvPlan p = _plan;
         int outPlane = _outWidth * _outHeight;
         Span<byte> dense = _output.AsSpan(oc * outPlane, outPlane);
-        KpuPool.RunFrame(_activated.AsSpan(oc * p.RoundedPositions, p.Positions), p.Pitch, p.Width, p.Height, _poolType, dense, _outWidth, _outHeight, scratch);
+        if (!_poolsFirst)
+        {
+            KpuPool.RunFrame(_activated.AsSpan(oc * p.RoundedPositions, p.Positions), p.Pitch, p.Width, p.Height, _poolType, dense, _outWidth, _outHeight, scratch);
+        }
+
         byte[] ram = _ram.Data;
         for (int y = 0; y < _outHeight; y++)
         {

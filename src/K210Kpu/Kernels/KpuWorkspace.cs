@@ -79,6 +79,7 @@ internal sealed class KpuWorkspace
         private int[] _words = [];
         private long[] _xTerm = [];
         private byte[] _compact = [];
+        private long[] _values = [];
 
         /// <summary>[channel][chunk] Σx·w.</summary>
         public int[] Acc(int length) => Grow(ref _acc, length);
@@ -91,6 +92,9 @@ internal sealed class KpuWorkspace
 
         /// <summary>[chunk] x term (depthwise).</summary>
         public long[] XTerm(int length) => Grow(ref _xTerm, length);
+
+        /// <summary>One output row of pooled pre-norm values.</summary>
+        public long[] Values(int length) => Grow(ref _values, length);
 
         /// <summary>A dense W×H plane for the generic pool.</summary>
         public byte[] Compact(int length) => Grow(ref _compact, length);

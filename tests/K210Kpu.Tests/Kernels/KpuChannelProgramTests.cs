@@ -12,7 +12,7 @@ namespace K210Kpu.Tests.Kernels;
 public class KpuChannelProgramTests
 {
     /// <summary>ReLU, leaky staircases (as nncase builds them) and random ascending tables.</summary>
-    private static KpuActivationSegment[] Table(Random rnd)
+    internal static KpuActivationSegment[] Table(Random rnd)
     {
         var s = new KpuActivationSegment[16];
         switch (rnd.Next(4))

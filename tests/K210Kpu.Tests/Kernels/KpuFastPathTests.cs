@@ -82,6 +82,23 @@ public class KpuFastPathTests
         return new KpuConvLayer(a, weights, false, bn, RandomActivation(rnd, !c.UnsortedActivation, c.WideShifts), c.Batches);
     }
 
+    /// <summary>A layer as compilers emit them: ReLU or leaky tables, batch-norm multipliers of one sign per layer.</summary>
+    private static KpuConvLayer BuildRealistic(Layer c, Random rnd)
+    {
+        var a = new KpuLayerArgument(c.Registers.Bytes());
+        int k2 = a.KernelSize * a.KernelSize;
+        byte[] weights = new byte[(a.DepthWiseLayer ? 1 : a.InputChannels) * a.OutputChannels * k2];
+        rnd.NextBytes(weights);
+        int sign = rnd.Next(4) == 0 ? -1 : 1;
+        var bn = new KpuBatchNorm[a.OutputChannels];
+        for (int i = 0; i < bn.Length; i++)
+        {
+            bn[i] = new KpuBatchNorm(sign * rnd.Next(0, 1 << 18), rnd.Next(-(1 << 20), 1 << 20), rnd.Next(8, 16));
+        }
+
+        return new KpuConvLayer(a, weights, false, bn, KpuChannelProgramTests.Table(rnd), c.Batches);
+    }
+
     /// <summary>16 random segments: ascending or shuffled starts (with repeats), negative and zero muls, shifts 0..63 (wide: up to 255).</summary>
     internal static KpuActivationSegment[] RandomActivation(Random rnd, bool sorted, bool wideShifts)
     {
@@ -114,10 +131,11 @@ public class KpuFastPathTests
         return act;
     }
 
-    private static void Compare(Layer c)
+    private static void Compare(Layer c) => Compare(c, Build(c, new Random(c.Seed)));
+
+    private static void Compare(Layer c, KpuConvLayer layer)
     {
-        var rnd = new Random(c.Seed);
-        KpuConvLayer layer = Build(c, rnd);
+        var rnd = new Random(c.Seed + 1);
         var scalarRam = new KpuRam();
         rnd.NextBytes(scalarRam.Data);
         byte[] initial = scalarRam.Data.ToArray();
@@ -144,6 +162,34 @@ public class KpuFastPathTests
 
     [Fact]
     public void RandomLayers_FastEqualsScalar() => Layers.Sample(Compare, iter: 250);
+
+    /// <summary>Layers whose pool runs before the activation (select pools; max pools over monotone channels).</summary>
+    [Fact]
+    public void PoolFirstLayers_FastEqualsScalar()
+    {
+        int poolsFirst = 0;
+        Gen.Select(Layers, Gen.Int[0, 3]).Sample((original, p) =>
+        {
+            int pool = new[] { 1, 3, 5, 7 }[p];
+            KpuRegisterBuilder r = original.Registers with
+            {
+                PoolType = pool,
+                InW = Math.Max(original.Registers.InW, 4),
+                InH = Math.Max(original.Registers.InH, 4),
+                ArgW = Math.Clamp(original.Registers.ArgW, -(1L << 20), 1L << 20),
+                ArgAdd = Math.Clamp(original.Registers.ArgAdd, -(1L << 30), 1L << 30),
+            };
+            Layer c = original with { Registers = r };
+            KpuConvLayer layer = BuildRealistic(c, new Random(c.Seed));
+            if (KpuConvPlan.For(layer).PoolsFirst(pool))
+            {
+                Interlocked.Increment(ref poolsFirst);
+            }
+
+            Compare(c, layer);
+        }, iter: 200);
+        Assert.True(poolsFirst > 100, $"pool first in only {poolsFirst} of 200 layers");
+    }
 
     [Theory]
     [InlineData(320, 6, 3, 16, 1, false, 1)]

@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace K210Kpu.Kernels;
+
+/// <summary>
+/// Pooling on pre-norm values (v = Σx·w + xTerm + constant), before batch-norm and activation: what the fast path does
+/// when <see cref="KpuConvPlan.PoolsFirst"/> proves it exact.
+/// </summary>
+internal static partial class KpuPool
+{
+    /// <summary><c>values[x] = acc[s·x] + xTerm[s·x] + constant</c> (the top-left tap of each window).</summary>
+    public static void SelectValues(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int stride, long constant, Span<long> values)
+    {
+        for (int x = 0; x < values.Length; x++)
+        {
+            values[x] = acc[stride * x] + xTerm[stride * x] + constant;
+        }
+    }
+
+    /// <summary>
+    /// <c>values[x]</c> = the maximum (or, with <paramref name="minimum"/>, the minimum) over the s×s window at column s·x
+    /// of <c>acc + xTerm</c> (rows <paramref name="pitch"/> apart), plus <paramref name="constant"/>.
+    /// </summary>
+    public static void WindowValues(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int pitch, int stride, long constant, bool minimum, Span<long> values)
+    {
+        int x = 0;
+        if (stride == 2 && Avx512F.IsSupported)
+        {
+            x = PairWindowValuesVector512(acc, xTerm, pitch, constant, minimum, values);
+        }
+
+        for (; x < values.Length; x++)
+        {
+            long best = acc[stride * x] + xTerm[stride * x];
+            for (int ky = 0; ky < stride; ky++)
+            {
+                for (int kx = 0; kx < stride; kx++)
+                {
+                    int i = (ky * pitch) + (stride * x) + kx;
+                    long v = acc[i] + xTerm[i];
+                    best = minimum ? Math.Min(best, v) : Math.Max(best, v);
+                }
+            }
+
+            values[x] = best + constant;
+        }
+    }
+
+    /// <summary>2×2 windows, 8 outputs at a time: vertical max of two rows, then of even and odd columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int PairWindowValuesVector512(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int pitch, long constant, bool minimum, Span<long> values)
+    {
+        int n = values.Length & ~7;
+        ref int a0 = ref MemoryMarshal.GetReference(acc);
+        ref long x0 = ref MemoryMarshal.GetReference(xTerm);
+        ref long d0 = ref MemoryMarshal.GetReference(values);
+        nuint next = (nuint)pitch;
+        Vector512<long> even = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+        Vector512<long> odd = even + Vector512<long>.One;
+        Vector512<long> k = Vector512.Create(constant);
+        for (int x = 0; x < n; x += 8)
+        {
+            nuint i = (nuint)(2 * x);
+            Vector512<long> r0a = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, i)) + Vector512.LoadUnsafe(ref x0, i);
+            Vector512<long> r0b = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, i + 8)) + Vector512.LoadUnsafe(ref x0, i + 8);
+            Vector512<long> r1a = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, i + next)) + Vector512.LoadUnsafe(ref x0, i + next);
+            Vector512<long> r1b = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, i + next + 8)) + Vector512.LoadUnsafe(ref x0, i + next + 8);
+            Vector512<long> a = minimum ? Vector512.Min(r0a, r1a) : Vector512.Max(r0a, r1a);
+            Vector512<long> b = minimum ? Vector512.Min(r0b, r1b) : Vector512.Max(r0b, r1b);
+            Vector512<long> e = Avx512F.PermuteVar8x64x2(a, even, b);
+            Vector512<long> o = Avx512F.PermuteVar8x64x2(a, odd, b);
+            ((minimum ? Vector512.Min(e, o) : Vector512.Max(e, o)) + k).StoreUnsafe(ref d0, (nuint)x);
+        }
+
+        return n;
+    }
+}

@@ -41,7 +41,11 @@ internal sealed class KpuChannelProgram
         Add = add;
         Quirk = quirk;
         Monotone = monotone;
+        Vectors = new KpuActivation.ProgramVectors(this);
     }
+
+    /// <summary>The tables as vectors, built once.</summary>
+    internal KpuActivation.ProgramVectors Vectors { get; }
 
     /// <summary>The layer's activation table (the reference for values the vector form leaves).</summary>
     public KpuActivationSegment[] Segments { get; }

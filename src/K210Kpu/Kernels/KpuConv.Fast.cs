@@ -32,6 +32,7 @@ internal static partial class KpuConv
                 (a.ImageSrcAddr + (n * inBatchRows)) * KpuRam.RowBytes,
                 (a.ImageDstAddr + (n * outBatchRows)) * KpuRam.RowBytes,
                 output,
+                !mainOutput.IsEmpty,
                 participants);
             if (!mainOutput.IsEmpty)
             {

@@ -216,6 +216,12 @@ internal sealed class KpuConvPlan
     /// <summary><see cref="Positions"/> rounded up to <see cref="Granule"/>.</summary>
     public int RoundedPositions { get; }
 
+    /// <summary>Positions a row-aligned range may reach (one granule past <see cref="RoundedPositions"/>): the x-term length.</summary>
+    public int FramePositions => RoundedPositions + Granule;
+
+    /// <summary>True when every output channel has a <see cref="KpuChannelProgram"/>.</summary>
+    public bool AllPrograms => Array.TrueForAll(Programs, static p => p is not null);
+
     /// <summary>Elements per staged plane: every position a block may read, rounded to 16.</summary>
     public int Stride { get; }
 

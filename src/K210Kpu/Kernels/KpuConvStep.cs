@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using K210Kpu.Hardware;
 
 namespace K210Kpu.Kernels;
@@ -35,6 +37,9 @@ internal sealed class KpuConvStep : IKpuParallelWork
     private int _ocGroupBlocks;
     private int _rowStep;
     private bool _poolsFirst;
+    private bool _rowMode;
+    private bool _needDense;
+    private bool _stageWithConvolution;
     private bool _select;
     private int _poolStride;
     private int _chunkRows;
@@ -50,7 +55,13 @@ internal sealed class KpuConvStep : IKpuParallelWork
     }
 
     /// <summary>Runs one batch: input map at byte <paramref name="inputBase"/> of KPU RAM, output at <paramref name="outputBase"/>, dense output into <paramref name="output"/>.</summary>
-    public void RunBatch(KpuConvLayer layer, KpuConvPlan plan, KpuRam ram, KpuWorkspace workspace, int inputBase, int outputBase, byte[] output, int threads)
+    /// <remarks>
+    /// When every channel has a proven program and the pool is none or can go first (<see cref="KpuConvPlan.PoolsFirst"/>),
+    /// the step runs in row mode: each item convolves whole output rows of an output-channel group, pools, activates
+    /// and writes the rows to KPU RAM itself (the input is staged by then), so no separate pool step runs. The dense
+    /// output is filled only when <paramref name="needDense"/> (a main-memory output).
+    /// </remarks>
+    public void RunBatch(KpuConvLayer layer, KpuConvPlan plan, KpuRam ram, KpuWorkspace workspace, int inputBase, int outputBase, byte[] output, bool needDense, int threads)
     {
         KpuLayerArgument a = layer.Arguments;
         _plan = plan;
@@ -71,7 +82,9 @@ internal sealed class KpuConvStep : IKpuParallelWork
         // Pools that can run on the pre-norm values go first: whole output rows per item, the dense output written
         // directly, nothing activated that the pool drops.
         _poolsFirst = plan.PoolsFirst(_poolType);
-        if (_poolsFirst)
+        _rowMode = _poolsFirst || (_poolType == 0 && plan.AllPrograms);
+        _needDense = needDense;
+        if (_rowMode)
         {
             _select = _poolType is 5 or 7;
             _poolStride = KpuPool.Stride(_poolType);
@@ -88,19 +101,31 @@ internal sealed class KpuConvStep : IKpuParallelWork
         if (plan.Depthwise)
         {
             _stagedBytes = workspace.StagedBytes(plan.InputChannels * (plan.Stride + 1));
-            Run(pool, Phase.StageDepthwise, plan.InputChannels, threads);
+
+            // In row mode a channel can be staged by the item that convolves it when no output row can overwrite input.
+            int inBytes = KpuRam.RowsFor(plan.Width, plan.Height, plan.InputChannels) * KpuRam.RowBytes;
+            int outBytes = KpuRam.RowsFor(_outWidth, _outHeight, plan.OutputChannels) * KpuRam.RowBytes;
+            _stageWithConvolution = _rowMode && (inputBase + inBytes <= outputBase || outputBase + outBytes <= inputBase);
+            if (!_stageWithConvolution)
+            {
+                Run(pool, Phase.StageDepthwise, plan.InputChannels, threads);
+            }
+
             Run(pool, Phase.ConvolveDepthwise, plan.OutputChannels, threads);
         }
         else
         {
             _staged = workspace.Staged(plan.Pairs * plan.Stride);
             _tapSums = workspace.TapSums(plan.Stride);
-            _xTerm = workspace.XTerm(plan.RoundedPositions);
+            _xTerm = workspace.XTerm(plan.FramePositions);
             Run(pool, Phase.StageRows, (plan.PaddedHeight + RowBand - 1) / RowBand, threads);
-            Run(pool, Phase.XTerm, (plan.RoundedPositions + XTermChunk - 1) / XTermChunk, threads);
+            if (plan.Kernel != 1)
+            {
+                Run(pool, Phase.XTerm, (plan.FramePositions + XTermChunk - 1) / XTermChunk, threads);
+            }
 
             // Position chunks small enough to stay in cache across the output-channel blocks; enough items for every thread.
-            if (!_poolsFirst)
+            if (!_rowMode)
             {
                 _chunk = Math.Min(plan.RoundedPositions, plan.Pairs * plan.Kernel * plan.Kernel <= 64 ? 1024 : 512);
                 _chunks = (plan.RoundedPositions + _chunk - 1) / _chunk;
@@ -112,7 +137,11 @@ internal sealed class KpuConvStep : IKpuParallelWork
             Run(pool, Phase.Convolve, _chunks * groups, threads);
         }
 
-        Run(pool, Phase.Pool, plan.OutputChannels, threads);
+        if (!_rowMode)
+        {
+            Run(pool, Phase.Pool, plan.OutputChannels, threads);
+        }
+
         _ram = null!;
     }
 
@@ -126,8 +155,8 @@ internal sealed class KpuConvStep : IKpuParallelWork
             case Phase.XTerm:
                 XTerm(item);
                 break;
-            case Phase.Convolve when _poolsFirst:
-                ConvolvePooled(item, _scratch[participant]);
+            case Phase.Convolve when _rowMode:
+                ConvolveRows(item, _scratch[participant]);
                 break;
             case Phase.Convolve:
                 Convolve(item, _scratch[participant]);
@@ -200,13 +229,19 @@ internal sealed class KpuConvStep : IKpuParallelWork
         int from = r0 * p.Pitch;
         int to = r1 == p.PaddedHeight ? p.Stride : r1 * p.Pitch;
         KpuConv.SumPairs(_staged, p.Stride, p.Pairs, from, to - from, _tapSums);
+        if (p.Kernel == 1)
+        {
+            // 1×1: the x term of a position needs only its own sum.
+            int end = Math.Min(to, p.FramePositions);
+            KpuConv.TapSumsToXTerm(_tapSums, p.Taps, p.ArgX, p.ShrX, from, end - from, _xTerm);
+        }
     }
 
     private void XTerm(int item)
     {
         KpuConvPlan p = _plan;
         int from = item * XTermChunk;
-        int count = Math.Min(XTermChunk, p.RoundedPositions - from);
+        int count = Math.Min(XTermChunk, p.FramePositions - from);
         KpuConv.TapSumsToXTerm(_tapSums, p.Taps, p.ArgX, p.ShrX, from, count, _xTerm);
     }
 
@@ -240,60 +275,121 @@ internal sealed class KpuConvStep : IKpuParallelWork
     private static int RoundUp(int positions) => (positions + KpuConvPlan.Granule - 1) / KpuConvPlan.Granule * KpuConvPlan.Granule;
 
     /// <summary>
-    /// Pool-first convolution of output rows [oy0, oy1) for one output-channel group: select pools convolve only the rows
-    /// they read; max pools reduce each window's pre-norm values; the program activates the pooled values only.
+    /// Row mode: output rows [oy0, oy1) of one output-channel group. Select pools convolve only the rows they read, max
+    /// pools reduce each window's pre-norm values, no pool activates the frame rows; the rows go to KPU RAM.
     /// </summary>
-    private void ConvolvePooled(int item, KpuWorkspace.Scratch scratch)
+    private void ConvolveRows(int item, KpuWorkspace.Scratch scratch)
     {
         KpuConvPlan p = _plan;
         int chunk = item % _chunks;
         int group = item / _chunks;
         int oy0 = chunk * _chunkRows;
         int oy1 = Math.Min(oy0 + _chunkRows, _outHeight);
+        int rows = oy1 - oy0;
         int firstBlock = group * _ocGroupBlocks;
         int lastBlock = Math.Min(firstBlock + _ocGroupBlocks, p.OcBlocks);
         int[] acc = scratch.Acc(KpuConvPlan.Channels * _chunk);
-        Span<long> values = scratch.Values(_outWidth).AsSpan(0, _outWidth);
+        int valueCount = rows * _outWidth;
+        long[] values = scratch.Values(KpuConvPlan.Channels * valueCount);
+        byte[] activated = scratch.Compact(Math.Max(_chunk, valueCount));
         int s = _poolStride;
-        if (_select)
+        int from = oy0 * s * p.Pitch;
+        int count = RoundUp(rows * s * p.Pitch);
+        for (int b = firstBlock; b < lastBlock; b++)
         {
-            for (int oy = oy0; oy < oy1; oy++)
+            int channels = Math.Min(KpuConvPlan.Channels, p.OutputChannels - (b * KpuConvPlan.Channels));
+            if (_select)
             {
-                int from = oy * s * p.Pitch;
-                int count = RoundUp(p.Width);
-                for (int b = firstBlock; b < lastBlock; b++)
+                for (int oy = oy0; oy < oy1; oy++)
                 {
-                    KpuConv.ConvolveBlock(p, _staged, b, from, count, acc, _chunk);
-                    for (int c = 0; c < KpuConvPlan.Channels && (b * KpuConvPlan.Channels) + c < p.OutputChannels; c++)
+                    int at = oy * s * p.Pitch;
+                    KpuConv.ConvolveBlock(p, _staged, b, at, RoundUp(p.Width), acc, _chunk);
+                    for (int c = 0; c < channels; c++)
                     {
-                        int oc = (b * KpuConvPlan.Channels) + c;
-                        KpuChannelProgram program = p.Programs[oc]!;
-                        KpuPool.SelectValues(acc.AsSpan(c * _chunk, count), _xTerm.AsSpan(from), s, program.Constant, values);
-                        KpuActivation.ApplyProgramValues(program, values, OutputRow(oc, oy));
+                        KpuPool.SelectValues(acc.AsSpan(c * _chunk), _xTerm.AsSpan(at), s, p.Programs[(b * KpuConvPlan.Channels) + c]!.Constant,
+                            values.AsSpan((c * valueCount) + ((oy - oy0) * _outWidth), _outWidth));
                     }
                 }
             }
+            else
+            {
+                KpuConv.ConvolveBlock(p, _staged, b, from, count, acc, _chunk);
+            }
 
-            return;
-        }
-
-        int rowsFrom = oy0 * s * p.Pitch;
-        int rowsCount = RoundUp((oy1 - oy0) * s * p.Pitch);
-        for (int b = firstBlock; b < lastBlock; b++)
-        {
-            KpuConv.ConvolveBlock(p, _staged, b, rowsFrom, rowsCount, acc, _chunk);
-            for (int c = 0; c < KpuConvPlan.Channels && (b * KpuConvPlan.Channels) + c < p.OutputChannels; c++)
+            for (int c = 0; c < channels; c++)
             {
                 int oc = (b * KpuConvPlan.Channels) + c;
-                KpuChannelProgram program = p.Programs[oc]!;
-                for (int oy = oy0; oy < oy1; oy++)
+                Span<long> channelValues = values.AsSpan(c * valueCount, valueCount);
+                if (_select)
                 {
-                    int at = (oy - oy0) * s * p.Pitch;
-                    KpuPool.WindowValues(acc.AsSpan((c * _chunk) + at), _xTerm.AsSpan(rowsFrom + at), p.Pitch, s, program.Constant, program.Monotone < 0, values);
-                    KpuActivation.ApplyProgramValues(program, values, OutputRow(oc, oy));
+                    FinishRows(oc, oy0, oy1, [], [], channelValues, activated);
+                }
+                else
+                {
+                    FinishRows(oc, oy0, oy1, acc.AsSpan(c * _chunk, count), _xTerm.AsSpan(from), channelValues, activated);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Pools (unless the values are already selected), activates and writes output rows [oy0, oy1) of channel
+    /// <paramref name="oc"/>: <paramref name="acc"/> and <paramref name="xTerm"/> start at the frame position of row oy0·stride.
+    /// </summary>
+    private void FinishRows(int oc, int oy0, int oy1, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, Span<long> values, byte[] activated)
+    {
+        KpuConvPlan p = _plan;
+        KpuChannelProgram program = p.Programs[oc]!;
+        int s = _poolStride;
+        int rowPitch;
+        if (_poolType == 0)
+        {
+            KpuActivation.ApplyProgram(program, acc, xTerm[..acc.Length], activated.AsSpan(0, acc.Length));
+            rowPitch = p.Pitch;
+        }
+        else
+        {
+            if (!_select)
+            {
+                for (int oy = oy0; oy < oy1; oy++)
+                {
+                    int at = (oy - oy0) * s * p.Pitch;
+                    KpuPool.WindowValues(acc[at..], xTerm[at..], p.Pitch, s, program.Constant, program.Monotone < 0, values.Slice((oy - oy0) * _outWidth, _outWidth));
+                }
+            }
+
+            KpuActivation.ApplyProgramValues(program, values, activated.AsSpan(0, values.Length));
+            rowPitch = _outWidth;
+        }
+
+        byte[] ram = _ram.Data;
+        for (int oy = oy0; oy < oy1; oy++)
+        {
+            ReadOnlySpan<byte> row = activated.AsSpan((oy - oy0) * rowPitch, _outWidth);
+            CopyRow(row, ram.AsSpan(_outputBase + KpuRam.Offset(_outWidth, _outHeight, oc, oy, 0), _outWidth));
+            if (_needDense)
+            {
+                CopyRow(row, OutputRow(oc, oy));
+            }
+        }
+    }
+
+    /// <summary>Copies a short row without a call for the common widths (16..64 bytes: two overlapping vectors).</summary>
+    private static void CopyRow(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        int n = source.Length;
+        if (n is >= 16 and <= 32 && destination.Length >= n)
+        {
+            ref byte s = ref MemoryMarshal.GetReference(source);
+            ref byte d = ref MemoryMarshal.GetReference(destination);
+            Vector128<byte> head = Vector128.LoadUnsafe(ref s);
+            Vector128<byte> tail = Vector128.LoadUnsafe(ref s, (nuint)(n - 16));
+            head.StoreUnsafe(ref d);
+            tail.StoreUnsafe(ref d, (nuint)(n - 16));
+            return;
+        }
+
+        source.CopyTo(destination);
     }
 
     /// <summary>Row <paramref name="oy"/> of channel <paramref name="oc"/> in the dense output.</summary>
@@ -369,14 +465,19 @@ internal sealed class KpuConvStep : IKpuParallelWork
     {
         KpuConvPlan p = _plan;
         const int Chunk = 1024;
+        if (_stageWithConvolution)
+        {
+            StageDepthwise(c);
+        }
+
         int[] words = scratch.Words(p.Stride);
         KpuConv.StageWords(_stagedBytes.AsSpan(c * (p.Stride + 1), p.Stride + 1), words.AsSpan(0, p.Stride));
         int[] acc = scratch.Acc(Math.Max(Chunk, _chunk));
         int[] sums = scratch.Sums(Math.Max(Chunk, _chunk));
         long[] xTerm = scratch.XTerm(Math.Max(Chunk, _chunk));
-        if (_poolsFirst)
+        if (_rowMode)
         {
-            ConvolveDepthwisePooled(c, words, acc, sums, xTerm, scratch.Values(_outWidth).AsSpan(0, _outWidth));
+            ConvolveDepthwiseRows(c, words, acc, sums, xTerm, scratch);
             return;
         }
 
@@ -389,37 +490,37 @@ internal sealed class KpuConvStep : IKpuParallelWork
         }
     }
 
-    /// <summary>Depthwise channel <paramref name="c"/>, pool first (see <see cref="ConvolvePooled"/>).</summary>
-    private void ConvolveDepthwisePooled(int c, int[] words, int[] acc, int[] sums, long[] xTerm, Span<long> values)
+    /// <summary>Depthwise channel <paramref name="c"/> in row mode (see <see cref="ConvolveRows"/>).</summary>
+    private void ConvolveDepthwiseRows(int c, int[] words, int[] acc, int[] sums, long[] xTerm, KpuWorkspace.Scratch scratch)
     {
         KpuConvPlan p = _plan;
-        KpuChannelProgram program = p.Programs[c]!;
+        long[] values = scratch.Values(_chunkRows * _outWidth);
+        byte[] activated = scratch.Compact(Math.Max(_chunk, _chunkRows * _outWidth));
         int s = _poolStride;
         for (int oy0 = 0; oy0 < _outHeight; oy0 += _chunkRows)
         {
             int oy1 = Math.Min(oy0 + _chunkRows, _outHeight);
-            int rows = _select ? 1 : oy1 - oy0;
-            for (int oy = oy0; oy < oy1; oy += rows)
+            int from = oy0 * s * p.Pitch;
+            int count = RoundUp((oy1 - oy0) * s * p.Pitch);
+            Span<long> rowValues = values.AsSpan(0, (oy1 - oy0) * _outWidth);
+            if (_select)
             {
-                int from = oy * s * p.Pitch;
-                int count = RoundUp(_select ? p.Width : rows * s * p.Pitch);
-                KpuConv.ConvolveDepthwiseBlock(p, words, c, from, count, acc, sums);
-                KpuConv.SumsToXTerm(sums.AsSpan(0, count), p.ArgX, p.ShrX, xTerm.AsSpan(0, count));
-                for (int r = 0; r < rows; r++)
+                KpuChannelProgram program = p.Programs[c]!;
+                for (int oy = oy0; oy < oy1; oy++)
                 {
-                    int at = r * s * p.Pitch;
-                    if (_select)
-                    {
-                        KpuPool.SelectValues(acc.AsSpan(at, count - at), xTerm.AsSpan(at), s, program.Constant, values);
-                    }
-                    else
-                    {
-                        KpuPool.WindowValues(acc.AsSpan(at), xTerm.AsSpan(at), p.Pitch, s, program.Constant, program.Monotone < 0, values);
-                    }
-
-                    KpuActivation.ApplyProgramValues(program, values, OutputRow(c, oy + r));
+                    int n = RoundUp(p.Width);
+                    KpuConv.ConvolveDepthwiseBlock(p, words, c, oy * s * p.Pitch, n, acc, sums);
+                    KpuConv.SumsToXTerm(sums.AsSpan(0, n), p.ArgX, p.ShrX, xTerm.AsSpan(0, n));
+                    KpuPool.SelectValues(acc, xTerm, s, program.Constant, rowValues.Slice((oy - oy0) * _outWidth, _outWidth));
                 }
+
+                FinishRows(c, oy0, oy1, [], [], rowValues, activated);
+                continue;
             }
+
+            KpuConv.ConvolveDepthwiseBlock(p, words, c, from, count, acc, sums);
+            KpuConv.SumsToXTerm(sums.AsSpan(0, count), p.ArgX, p.ShrX, xTerm.AsSpan(0, count));
+            FinishRows(c, oy0, oy1, acc.AsSpan(0, count), xTerm.AsSpan(0, count), rowValues, activated);
         }
     }
 

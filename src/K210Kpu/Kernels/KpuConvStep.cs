@@ -89,7 +89,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
             _select = _poolType is 5 or 7;
             _poolStride = KpuPool.Stride(_poolType);
             int rowPositions = _select ? plan.Width : _poolStride * plan.Pitch;
-            _chunkRows = Math.Clamp(1024 / rowPositions, 1, Math.Max(1, _outHeight / (2 * threads)));
+            _chunkRows = Math.Clamp(1024 / rowPositions, 1, Math.Max(1, _outHeight));
             _chunk = RoundUp(_select ? plan.Width : _chunkRows * rowPositions);
             _chunks = (_outHeight + _chunkRows - 1) / _chunkRows;
         }

@@ -29,6 +29,7 @@ internal sealed class QuantizedBinaryNode : V4Node
     private int _outputOffset;
     private int _outputMul;
     private int _outputShift;
+    private byte[]? _table;
 
     private QuantizedBinaryNode(V4LoadContext context)
         : base(context)
@@ -70,6 +71,33 @@ internal sealed class QuantizedBinaryNode : V4Node
         return n;
     }
 
+    /// <summary>
+    /// Both inputs are bytes, so every op but div (which can fault) is a 256×256 table of <see cref="Compute"/>: built on
+    /// the first run of a node with at least 16384 elements (so building costs at most 4 runs' worth), then one lookup per
+    /// element, the same bytes. Small nodes keep computing (a file of many tiny nodes cannot make loading slow).
+    /// </summary>
+    private byte[]? Table(long elements)
+    {
+        if (_table is not null || _op == 3 || elements < 16384)
+        {
+            return _table;
+        }
+
+        byte[] table = new byte[256 * 256];
+        for (int a = 0; a < 256; a++)
+        {
+            for (int b = 0; b < 256; b++)
+            {
+                table[(a << 8) | b] = Compute((byte)a, (byte)b);
+            }
+        }
+
+        _table = table;
+        return table;
+    }
+
+    private byte Apply(byte av, byte bv) => _table is { } t ? t[(av << 8) | bv] : Compute(av, bv);
+
     public override void Run(V4Executor ex)
     {
         ReadOnlySpan<byte> a = ex.Read(_a);
@@ -78,6 +106,16 @@ internal sealed class QuantizedBinaryNode : V4Node
         if (_aShape == _bShape)
         {
             int count = (int)_aShape.Elements;
+            if (Table(count) is { } table)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    o[i] = table[(a[i] << 8) | b[i]];
+                }
+
+                return;
+            }
+
             for (int i = 0; i < count; i++)
             {
                 o[i] = Compute(a[i], b[i]);
@@ -87,6 +125,7 @@ internal sealed class QuantizedBinaryNode : V4Node
         }
 
         V4Shape s = _outShape;
+        Table(s.Elements);
         for (int d0 = 0; d0 < s.D0; d0++)
         {
             for (int d1 = 0; d1 < s.D1; d1++)
@@ -97,7 +136,7 @@ internal sealed class QuantizedBinaryNode : V4Node
                     {
                         byte av = a[BinaryNode.BroadcastOffset(_aShape, d0, d1, d2, d3)];
                         byte bv = b[BinaryNode.BroadcastOffset(_bShape, d0, d1, d2, d3)];
-                        o[BinaryNode.Offset(s, d0, d1, d2, d3)] = Compute(av, bv);
+                        o[BinaryNode.Offset(s, d0, d1, d2, d3)] = Apply(av, bv);
                     }
                 }
             }

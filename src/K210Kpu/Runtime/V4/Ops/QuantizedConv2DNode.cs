@@ -72,11 +72,137 @@ internal sealed class QuantizedConv2DNode : V4Node
     {
         if (!ex.Options.ForceScalar && _window.StrideW == 1 && !ex.Read(_input).Overlaps(ex.Write(_output)))
         {
-            RunRows(ex);
+            if (_window.StrideH == 1 && _window.PadH.Before >= 0 && _window.PadW.Before >= 0 && FrameElements() <= (1L << 26))
+            {
+                RunFrame(ex);
+            }
+            else
+            {
+                RunRows(ex);
+            }
+
             return;
         }
 
         RunScalar(ex);
+    }
+
+    /// <summary>Elements of the padded frame of one input channel (<see cref="RunFrame"/>).</summary>
+    private long FrameElements()
+    {
+        V4Window w = _window;
+        long pitch = w.OutputW(_inShape.D3) + ((long)w.DilationW * (w.FilterW - 1));
+        long rows = w.OutputH(_inShape.D2) + ((long)w.DilationH * (w.FilterH - 1));
+        return (rows + 1) * pitch + 16;
+    }
+
+    /// <summary>
+    /// Stride 1: each input channel is laid out once as (x + input_offset) in a frame with a border of zeros (taps the
+    /// reference skips add nothing), row pitch outW + dilationW·(filterW − 1), so that every tap of every output
+    /// position is one constant offset: per (output channel, input channel, tap) one contiguous multiply-add over the
+    /// whole plane, the extra columns computed and dropped. The same int32 sums as the reference, in another order.
+    /// </summary>
+    private void RunFrame(V4Executor ex)
+    {
+        ReadOnlySpan<byte> input = ex.Read(_input);
+        Span<byte> output = ex.Write(_output);
+        ReadOnlySpan<byte> weights = _weights.Span;
+        V4Window w = _window;
+        int inC = _inShape.D1, inH = _inShape.D2, inW = _inShape.D3;
+        int outH = w.OutputH(inH), outW = w.OutputW(inW);
+        int pitch = outW + (w.DilationW * (w.FilterW - 1));
+        int frame = (int)FrameElements();
+        int positions = outH * pitch;
+        int gIc = inC / _groups;
+        int gOc = _outChannels / _groups;
+        int kArea = w.FilterH * w.FilterW;
+        int[] planes = ArrayPool<int>.Shared.Rent(inC * frame);
+        int[] acc = ArrayPool<int>.Shared.Rent(positions + 16);
+        try
+        {
+            int o = 0;
+            for (int batch = 0; batch < _inShape.D0; batch++)
+            {
+                int inBatch = batch * inC * inH * inW;
+                Array.Clear(planes, 0, inC * frame);
+                for (int c = 0; c < inC; c++)
+                {
+                    for (int y = 0; y < inH; y++)
+                    {
+                        int r = y + w.PadH.Before;
+                        if (r * (long)pitch + w.PadW.Before + inW > frame)
+                        {
+                            continue; // rows below the last one any output reads
+                        }
+
+                        ReadOnlySpan<byte> src = input.Slice(inBatch + (((c * inH) + y) * inW), inW);
+                        Span<int> dst = planes.AsSpan((c * frame) + (r * pitch) + w.PadW.Before, Math.Min(inW, pitch - w.PadW.Before));
+                        for (int x = 0; x < dst.Length; x++)
+                        {
+                            dst[x] = unchecked(src[x] + _inputOffset);
+                        }
+                    }
+                }
+
+                for (int og = 0; og < _groups; og++)
+                {
+                    for (int oc = 0; oc < gOc; oc++)
+                    {
+                        Span<int> sums = acc.AsSpan(0, positions + 16);
+                        sums.Fill(_bias[(og * gOc) + oc]);
+                        int wOc = ((og * gOc) + oc) * gIc * kArea;
+                        for (int ic = 0; ic < gIc; ic++)
+                        {
+                            ReadOnlySpan<int> plane = planes.AsSpan(((og * gIc) + ic) * frame, frame);
+                            for (int ky = 0; ky < w.FilterH; ky++)
+                            {
+                                for (int kx = 0; kx < w.FilterW; kx++)
+                                {
+                                    int wV = unchecked(weights[wOc + (((ic * w.FilterH) + ky) * w.FilterW) + kx] + _filterOffset);
+                                    int offset = (w.DilationH * ky * pitch) + (w.DilationW * kx);
+                                    AddFrame(plane.Slice(offset, positions + 16), wV, sums);
+                                }
+                            }
+                        }
+
+                        for (int oy = 0; oy < outH; oy++)
+                        {
+                            foreach (int value in sums.Slice(oy * pitch, outW))
+                            {
+                                int outV = NeutralMath.MulAndCarryShift(value, _outputMul, _outputShift);
+                                output[o++] = NeutralMath.ClampToByte(unchecked(outV + _outputOffset));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(planes);
+            ArrayPool<int>.Shared.Return(acc);
+        }
+    }
+
+    /// <summary><c>acc[i] += plane[i] · weight</c> (int32, wrapping) over the whole of <paramref name="acc"/>.</summary>
+    private static void AddFrame(ReadOnlySpan<int> plane, int weight, Span<int> acc)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<int> wv = Vector512.Create(weight);
+            ref int src = ref MemoryMarshal.GetReference(plane);
+            ref int dst = ref MemoryMarshal.GetReference(acc);
+            for (; i + 16 <= acc.Length; i += 16)
+            {
+                (Vector512.LoadUnsafe(ref dst, (nuint)i) + (Vector512.LoadUnsafe(ref src, (nuint)i) * wv)).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        for (; i < acc.Length; i++)
+        {
+            acc[i] = unchecked(acc[i] + (plane[i] * weight));
+        }
     }
 
     /// <summary>
@@ -128,16 +254,7 @@ internal sealed class QuantizedConv2DNode : V4Node
                                         continue;
                                     }
 
-                                    for (int oy = 0; oy < outH; oy++)
-                                    {
-                                        int iy = (oy * w.StrideH) - w.PadH.Before + (w.DilationH * ky);
-                                        if ((uint)iy >= (uint)inH)
-                                        {
-                                            continue;
-                                        }
-
-                                        AddRow(channel.Slice((iy * inW) + x0 + shift, x1 - x0), _inputOffset, wV, acc.Slice((oy * outW) + x0, x1 - x0));
-                                    }
+                                    AddRows(channel, inW, inH, (w.DilationH * ky) - w.PadH.Before, w.StrideH, shift, x0, x1 - x0, _inputOffset, wV, acc, outW, outH);
                                 }
                             }
                         }
@@ -157,10 +274,40 @@ internal sealed class QuantizedConv2DNode : V4Node
         }
     }
 
+    /// <summary>
+    /// For every output row oy whose input row iy = oy·strideH + iyBase is inside the input:
+    /// <c>acc[oy·outW + x0 + i] += (channel[iy·inW + x0 + shift + i] + inputOffset) · weight</c> for i &lt; count.
+    /// </summary>
+    private static void AddRows(ReadOnlySpan<byte> channel, int inW, int inH, int iyBase, int strideH, int shift, int x0, int count, int inputOffset, int weight, Span<int> acc, int outW, int outH)
+    {
+        for (int oy = 0; oy < outH; oy++)
+        {
+            int iy = (oy * strideH) + iyBase;
+            if ((uint)iy < (uint)inH)
+            {
+                AddRow(channel.Slice((iy * inW) + x0 + shift, count), inputOffset, weight, acc.Slice((oy * outW) + x0, count));
+            }
+        }
+    }
+
     /// <summary><c>acc[i] += (row[i] + inputOffset) · weight</c>, int32 wrapping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddRow(ReadOnlySpan<byte> row, int inputOffset, int weight, Span<int> acc)
     {
         int i = 0;
+        if (Avx512F.IsSupported)
+        {
+            Vector512<int> offset512 = Vector512.Create(inputOffset);
+            Vector512<int> w512 = Vector512.Create(weight);
+            ref byte src = ref MemoryMarshal.GetReference(row);
+            ref int dst = ref MemoryMarshal.GetReference(acc);
+            for (; i + 16 <= row.Length; i += 16)
+            {
+                Vector512<int> x = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref src, (nuint)i)) + offset512;
+                (Vector512.LoadUnsafe(ref dst, (nuint)i) + Avx512F.MultiplyLow(x, w512)).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
         if (Avx2.IsSupported)
         {
             Vector256<int> offset = Vector256.Create(inputOffset);

@@ -38,6 +38,9 @@ internal sealed class KpuRam
         return ((c / g) * rowLen * height * RowBytes) + ((c % g) * pitch) + (y * rowLen * RowBytes) + x;
     }
 
+    /// <summary>Bytes between image lines y and y + 1 of one channel of a map of width <paramref name="width"/>.</summary>
+    public static int LineBytes(int width) => Layout(width).RowLength * RowBytes;
+
     /// <summary>Writes a dense NCHW uint8 map into the row layout at row <paramref name="row"/>. Bytes outside the map are untouched.</summary>
     public void Upload(ReadOnlySpan<byte> nchw, int row, int width, int height, int channels, int batches = 1)
     {

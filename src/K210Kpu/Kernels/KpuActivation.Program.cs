@@ -54,7 +54,7 @@ internal static partial class KpuActivation
         ref int a0 = ref MemoryMarshal.GetReference(acc);
         ref long x0 = ref MemoryMarshal.GetReference(xTerm);
         ref byte d0 = ref MemoryMarshal.GetReference(destination);
-        ProgramVectors e = p.Vectors;
+        ref readonly ProgramVectors e = ref p.Vectors;
         Vector512<long> k = Vector512.Create(p.Constant);
         for (int i = 0; i < n; i += 8)
         {
@@ -71,7 +71,7 @@ internal static partial class KpuActivation
         int n = values.Length & ~7;
         ref long v0 = ref MemoryMarshal.GetReference(values);
         ref byte d0 = ref MemoryMarshal.GetReference(destination);
-        ProgramVectors e = p.Vectors;
+        ref readonly ProgramVectors e = ref p.Vectors;
         for (int i = 0; i < n; i += 8)
         {
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, i), e.Evaluate(Vector512.LoadUnsafe(ref v0, (nuint)i)));

@@ -44,8 +44,8 @@ internal sealed class KpuChannelProgram
         Vectors = new KpuActivation.ProgramVectors(this);
     }
 
-    /// <summary>The tables as vectors, built once.</summary>
-    internal KpuActivation.ProgramVectors Vectors { get; }
+    /// <summary>The tables as vectors, built once (a field, so kernels read it in place).</summary>
+    internal readonly KpuActivation.ProgramVectors Vectors;
 
     /// <summary>The layer's activation table (the reference for values the vector form leaves).</summary>
     public KpuActivationSegment[] Segments { get; }

@@ -136,6 +136,12 @@ internal static partial class KpuConv
             return;
         }
 
+        ConvolveBlockScalar(plan, staged, block, from, count, acc, accStride);
+    }
+
+    /// <summary>The portable form of <see cref="ConvolveBlock"/>.</summary>
+    private static void ConvolveBlockScalar(KpuConvPlan plan, int[] staged, int block, int from, int count, Span<int> acc, int accStride)
+    {
         const int C = KpuConvPlan.Channels;
         int[] taps = plan.Taps;
         int[] weights = plan.PackedWeights;
@@ -157,6 +163,49 @@ internal static partial class KpuConv
                 }
 
                 acc[(c * accStride) + i] = s;
+            }
+        }
+    }
+
+    /// <summary>Output-channel blocks per group of <see cref="ConvolveGroup"/> (16 channels).</summary>
+    internal const int GroupBlocks = 4;
+
+    /// <summary>
+    /// Σx·w of <paramref name="blocks"/> (1..4) consecutive output-channel blocks from <paramref name="firstBlock"/> at
+    /// positions [from, from + count) (a multiple of <see cref="KpuConvPlan.Granule"/>) into
+    /// <paramref name="acc"/>[(block − firstBlock)·4·accStride + channel·accStride + i − from]. A full group of 4 blocks
+    /// runs its 64-position blocks per block and the rest 16 channels at a time.
+    /// </summary>
+    internal static void ConvolveGroup(KpuConvPlan plan, int[] staged, int firstBlock, int blocks, int from, int count, int[] acc, int accStride)
+    {
+        if (Avx512BW.IsSupported && blocks == GroupBlocks)
+        {
+            int main = count & ~(KpuConvPlan.Block - 1);
+            if (main > 0)
+            {
+                for (int k = 0; k < blocks; k++)
+                {
+                    ConvolveBlockVector512(plan, staged, firstBlock + k, from, main, acc, accStride, k * KpuConvPlan.Channels * accStride);
+                }
+            }
+
+            if (count > main)
+            {
+                ConvolveGroupVector512(plan, staged, firstBlock, from + main, count - main, acc, accStride, main);
+            }
+
+            return;
+        }
+
+        for (int k = 0; k < blocks; k++)
+        {
+            if (Avx512BW.IsSupported)
+            {
+                ConvolveBlockVector512(plan, staged, firstBlock + k, from, count, acc, accStride, k * KpuConvPlan.Channels * accStride);
+            }
+            else
+            {
+                ConvolveBlockScalar(plan, staged, firstBlock + k, from, count, acc.AsSpan(k * KpuConvPlan.Channels * accStride), accStride);
             }
         }
     }

@@ -95,7 +95,7 @@ internal static partial class KpuConv
     /// tap, 4 unaligned loads of pair words, 4 broadcast weight pairs and 16 <c>vpmaddwd</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ConvolveBlockVector512(KpuConvPlan plan, int[] staged, int block, int from, int count, int[] acc, int accStride)
+    private static void ConvolveBlockVector512(KpuConvPlan plan, int[] staged, int block, int from, int count, int[] acc, int accStride, int accBase = 0)
     {
         const int C = KpuConvPlan.Channels;
         int[] taps = plan.Taps;
@@ -105,7 +105,7 @@ internal static partial class KpuConv
         ref int tap0 = ref MemoryMarshal.GetArrayDataReference(taps);
         ref int x0 = ref MemoryMarshal.GetArrayDataReference(staged);
         ref int w0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plan.PackedWeights), block * pairs * tapCount * C);
-        ref int out0 = ref MemoryMarshal.GetArrayDataReference(acc);
+        ref int out0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accBase);
         nuint cs = (nuint)accStride;
         int b = 0;
         for (; b + KpuConvPlan.Block <= count; b += KpuConvPlan.Block)
@@ -184,6 +184,74 @@ internal static partial class KpuConv
             a1.StoreUnsafe(ref o, cs);
             a2.StoreUnsafe(ref o, 2 * cs);
             a3.StoreUnsafe(ref o, 3 * cs);
+        }
+    }
+
+    /// <summary>
+    /// 16 output channels (4 blocks) × 1 vector of 16 positions = 16 accumulators: the form for short position ranges
+    /// (small maps, single rows, the tail after the 64-position blocks), one load and 16 broadcast weight pairs per
+    /// input-channel pair and tap. Positions [from, from + count), count a multiple of 16.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ConvolveGroupVector512(KpuConvPlan plan, int[] staged, int firstBlock, int from, int count, int[] acc, int accStride, int accBase)
+    {
+        const int C = KpuConvPlan.Channels;
+        int[] taps = plan.Taps;
+        int tapCount = taps.Length;
+        int pairs = plan.Pairs;
+        nuint stride = (nuint)plan.Stride;
+        nint blockWeights = pairs * tapCount * C;
+        ref int tap0 = ref MemoryMarshal.GetArrayDataReference(taps);
+        ref int x0 = ref MemoryMarshal.GetArrayDataReference(staged);
+        ref int w0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plan.PackedWeights), firstBlock * blockWeights);
+        ref int out0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accBase);
+        nuint cs = (nuint)accStride;
+        for (int b = 0; b < count; b += KpuConvPlan.Granule)
+        {
+            Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<int> a4 = default, a5 = default, a6 = default, a7 = default;
+            Vector512<int> a8 = default, a9 = default, a10 = default, a11 = default;
+            Vector512<int> a12 = default, a13 = default, a14 = default, a15 = default;
+            ref int wa = ref w0;
+            ref int wb = ref Unsafe.Add(ref w0, blockWeights);
+            ref int wc = ref Unsafe.Add(ref w0, 2 * blockWeights);
+            ref int wd = ref Unsafe.Add(ref w0, 3 * blockWeights);
+            ref int xq = ref Unsafe.Add(ref x0, from + b);
+            for (int q = 0; q < pairs; q++)
+            {
+                for (int t = 0; t < tapCount; t++)
+                {
+                    Vector512<short> v = Vector512.LoadUnsafe(ref Unsafe.Add(ref xq, Unsafe.Add(ref tap0, t))).AsInt16();
+                    a0 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(wa).AsInt16());
+                    a1 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wa, 1)).AsInt16());
+                    a2 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wa, 2)).AsInt16());
+                    a3 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wa, 3)).AsInt16());
+                    a4 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(wb).AsInt16());
+                    a5 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wb, 1)).AsInt16());
+                    a6 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wb, 2)).AsInt16());
+                    a7 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wb, 3)).AsInt16());
+                    a8 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(wc).AsInt16());
+                    a9 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wc, 1)).AsInt16());
+                    a10 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wc, 2)).AsInt16());
+                    a11 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wc, 3)).AsInt16());
+                    a12 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(wd).AsInt16());
+                    a13 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wd, 1)).AsInt16());
+                    a14 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wd, 2)).AsInt16());
+                    a15 += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref wd, 3)).AsInt16());
+                    wa = ref Unsafe.Add(ref wa, C);
+                    wb = ref Unsafe.Add(ref wb, C);
+                    wc = ref Unsafe.Add(ref wc, C);
+                    wd = ref Unsafe.Add(ref wd, C);
+                }
+
+                xq = ref Unsafe.Add(ref xq, stride);
+            }
+
+            ref int o = ref Unsafe.Add(ref out0, b);
+            a0.StoreUnsafe(ref o, 0); a1.StoreUnsafe(ref o, cs); a2.StoreUnsafe(ref o, 2 * cs); a3.StoreUnsafe(ref o, 3 * cs);
+            a4.StoreUnsafe(ref o, 4 * cs); a5.StoreUnsafe(ref o, 5 * cs); a6.StoreUnsafe(ref o, 6 * cs); a7.StoreUnsafe(ref o, 7 * cs);
+            a8.StoreUnsafe(ref o, 8 * cs); a9.StoreUnsafe(ref o, 9 * cs); a10.StoreUnsafe(ref o, 10 * cs); a11.StoreUnsafe(ref o, 11 * cs);
+            a12.StoreUnsafe(ref o, 12 * cs); a13.StoreUnsafe(ref o, 13 * cs); a14.StoreUnsafe(ref o, 14 * cs); a15.StoreUnsafe(ref o, 15 * cs);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using K210Kpu.Hardware;
@@ -288,22 +289,24 @@ internal sealed class KpuConvStep : IKpuParallelWork
         int rows = oy1 - oy0;
         int firstBlock = group * _ocGroupBlocks;
         int lastBlock = Math.Min(firstBlock + _ocGroupBlocks, p.OcBlocks);
-        int[] acc = scratch.Acc(KpuConvPlan.Channels * _chunk);
+        const int GroupChannels = KpuConv.GroupBlocks * KpuConvPlan.Channels;
+        int[] acc = scratch.Acc(GroupChannels * _chunk);
         int valueCount = rows * _outWidth;
-        long[] values = scratch.Values(KpuConvPlan.Channels * valueCount);
+        long[] values = scratch.Values(GroupChannels * valueCount);
         byte[] activated = scratch.Compact(Math.Max(_chunk, valueCount));
         int s = _poolStride;
         int from = oy0 * s * p.Pitch;
         int count = RoundUp(rows * s * p.Pitch);
-        for (int b = firstBlock; b < lastBlock; b++)
+        for (int b = firstBlock; b < lastBlock; b += KpuConv.GroupBlocks)
         {
-            int channels = Math.Min(KpuConvPlan.Channels, p.OutputChannels - (b * KpuConvPlan.Channels));
+            int blocks = Math.Min(KpuConv.GroupBlocks, lastBlock - b);
+            int channels = Math.Min(blocks * KpuConvPlan.Channels, p.OutputChannels - (b * KpuConvPlan.Channels));
             if (_select)
             {
                 for (int oy = oy0; oy < oy1; oy++)
                 {
                     int at = oy * s * p.Pitch;
-                    KpuConv.ConvolveBlock(p, _staged, b, at, RoundUp(p.Width), acc, _chunk);
+                    KpuConv.ConvolveGroup(p, _staged, b, blocks, at, RoundUp(p.Width), acc, _chunk);
                     for (int c = 0; c < channels; c++)
                     {
                         KpuPool.SelectValues(acc.AsSpan(c * _chunk), _xTerm.AsSpan(at), s, p.Programs[(b * KpuConvPlan.Channels) + c]!.Constant,
@@ -313,7 +316,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
             }
             else
             {
-                KpuConv.ConvolveBlock(p, _staged, b, from, count, acc, _chunk);
+                KpuConv.ConvolveGroup(p, _staged, b, blocks, from, count, acc, _chunk);
             }
 
             for (int c = 0; c < channels; c++)
@@ -363,10 +366,12 @@ internal sealed class KpuConvStep : IKpuParallelWork
         }
 
         byte[] ram = _ram.Data;
-        for (int oy = oy0; oy < oy1; oy++)
+        int line = KpuRam.LineBytes(_outWidth);
+        int ramAt = _outputBase + KpuRam.Offset(_outWidth, _outHeight, oc, oy0, 0);
+        for (int oy = oy0; oy < oy1; oy++, ramAt += line)
         {
             ReadOnlySpan<byte> row = activated.AsSpan((oy - oy0) * rowPitch, _outWidth);
-            CopyRow(row, ram.AsSpan(_outputBase + KpuRam.Offset(_outWidth, _outHeight, oc, oy, 0), _outWidth));
+            CopyRow(row, ram.AsSpan(ramAt, _outWidth));
             if (_needDense)
             {
                 CopyRow(row, OutputRow(oc, oy));
@@ -374,10 +379,32 @@ internal sealed class KpuConvStep : IKpuParallelWork
         }
     }
 
-    /// <summary>Copies a short row without a call for the common widths (16..64 bytes: two overlapping vectors).</summary>
+    /// <summary>Copies a short row without a call for the common widths (4..32 bytes: two overlapping words or vectors).</summary>
     private static void CopyRow(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         int n = source.Length;
+        if (n is >= 4 and < 16 && destination.Length >= n)
+        {
+            ref byte s = ref MemoryMarshal.GetReference(source);
+            ref byte d = ref MemoryMarshal.GetReference(destination);
+            if (n >= 8)
+            {
+                ulong head = Unsafe.ReadUnaligned<ulong>(ref s);
+                ulong tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s, n - 8));
+                Unsafe.WriteUnaligned(ref d, head);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, n - 8), tail);
+            }
+            else
+            {
+                uint head = Unsafe.ReadUnaligned<uint>(ref s);
+                uint tail = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, n - 4));
+                Unsafe.WriteUnaligned(ref d, head);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, n - 4), tail);
+            }
+
+            return;
+        }
+
         if (n is >= 16 and <= 32 && destination.Length >= n)
         {
             ref byte s = ref MemoryMarshal.GetReference(source);

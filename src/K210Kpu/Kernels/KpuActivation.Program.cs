@@ -89,9 +89,12 @@ internal static partial class KpuActivation
         private readonly Vector512<double> _bnMul;
         private readonly Vector512<double> _bnAdd;
         private readonly Vector512<double> _startLo, _startHi, _originLo, _originHi, _mulLo, _mulHi, _addLo, _addHi;
+        private readonly Vector512<double> _fusedBias;
+        private readonly Vector512<double> _fusedMul;
         private readonly int _top;
         private readonly bool _small;
         private readonly bool _quirk;
+        private readonly bool _fused;
 
         public ProgramVectors(KpuChannelProgram p)
         {
@@ -108,12 +111,24 @@ internal static partial class KpuActivation
             _top = p.Count <= 1 ? 0 : (int)BitOperations.RoundUpToPowerOf2((uint)p.Count) / 2;
             _small = p.Count <= 8;
             _quirk = p.Quirk;
+            _fused = p.Fused;
+            _fusedBias = Vector512.Create(p.FusedBias);
+            _fusedMul = Vector512.Create(p.Mul[0]);
         }
 
         /// <summary>8 pre-norm values → 8 output bytes (as one little-endian word).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ulong Evaluate(Vector512<long> value)
         {
+            if (_fused)
+            {
+                // The one formula with the norm bias inside the floor and the segment bias inside the rounding.
+                Vector512<double> tf = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512DQ.ConvertToVector512Double(value), _bnMul, _bnAdd), Down);
+                Vector512<double> rf = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(tf, _fusedMul, _fusedBias), Nearest);
+                Vector256<int> yi = Avx512F.ConvertToVector256Int32WithTruncation(Vector512.Max(rf, Vector512<double>.Zero));
+                return Avx512F.VL.ConvertToVector128ByteWithSaturation(yi.AsUInt32()).AsUInt64().ToScalar();
+            }
+
             Vector512<double> t = Avx512F.RoundScale(Avx512DQ.ConvertToVector512Double(value) * _bnMul, Down) + _bnAdd;
             Vector512<double> origin, mul, add;
             if (_top == 0)

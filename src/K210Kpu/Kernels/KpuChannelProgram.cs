@@ -25,7 +25,7 @@ internal sealed class KpuChannelProgram
 {
     private const long Exact = 1L << 52;
 
-    private KpuChannelProgram(KpuActivationSegment[] segments, long vLo, long vHi, long constant, KpuBatchNorm bn, int count, double[] start, double[] origin, double[] mul, double[] add, bool quirk, int monotone)
+    private KpuChannelProgram(KpuActivationSegment[] segments, long vLo, long vHi, long constant, KpuBatchNorm bn, int count, double[] start, double[] origin, double[] mul, double[] add, bool quirk, int monotone, bool fused = false, double fusedBias = 0)
     {
         Segments = segments;
         BatchNorm = bn;
@@ -41,6 +41,8 @@ internal sealed class KpuChannelProgram
         Add = add;
         Quirk = quirk;
         Monotone = monotone;
+        Fused = fused;
+        FusedBias = fusedBias;
         Vectors = new KpuActivation.ProgramVectors(this);
     }
 
@@ -83,6 +85,16 @@ internal sealed class KpuChannelProgram
 
     /// <summary>True when a kept segment may see (t − start)·mul &lt; 0, where the reference's rounding differs from half-to-even.</summary>
     public bool Quirk { get; }
+
+    /// <summary>
+    /// True when the one formula can also run fused: <c>t = floor(fma(v, norm_mul·2^-shift, norm_add))</c> and
+    /// <c>round(fma(t, mul·2^-shift, bias − start·mul·2^-shift))</c>. Each fused operation rounds once, and its exact
+    /// result is an integer below 2^53 scaled by a power of two, so nothing is lost (checked at the ends of the range).
+    /// </summary>
+    public bool Fused { get; }
+
+    /// <summary>bias − start·mul·2^-shift of the one formula (exact when <see cref="Fused"/>).</summary>
+    public double FusedBias { get; }
 
     /// <summary>+1 when the output never decreases as v grows, −1 when it never increases, 0 otherwise.</summary>
     public int Monotone { get; }
@@ -129,8 +141,10 @@ internal sealed class KpuChannelProgram
                 KpuActivationSegment s = segments[candidate.Segment];
                 double[] start = Filled(double.PositiveInfinity);
                 start[0] = double.NegativeInfinity;
+                bool fused = Fusable(bn, s, vLo, vHi, tLo, tHi);
+                double fusedBias = fused ? Math.ScaleB((double)(((Int128)s.Add << s.Shift) - ((Int128)s.StartX * s.Mul)), -s.Shift) : 0;
                 return new KpuChannelProgram(
-                    segments, vLo, vHi, constant, bn, 1, start, [s.StartX, .. new double[15]], [Math.ScaleB(s.Mul, -s.Shift), .. new double[15]], [s.Add, .. new double[15]], false, monotone);
+                    segments, vLo, vHi, constant, bn, 1, start, [s.StartX, .. new double[15]], [Math.ScaleB(s.Mul, -s.Shift), .. new double[15]], [s.Add, .. new double[15]], false, monotone, fused, fusedBias);
             }
         }
 
@@ -164,6 +178,17 @@ internal sealed class KpuChannelProgram
     }
 
     private static bool Small(long value) => value > -Exact && value < Exact;
+
+    private static bool Small(Int128 value) => value > -Exact && value < Exact;
+
+    /// <summary>The bounds <see cref="Fused"/> needs, at the ends of the v and t ranges (every term is linear in them).</summary>
+    private static bool Fusable(KpuBatchNorm bn, KpuActivationSegment s, long vLo, long vHi, long tLo, long tHi)
+    {
+        Int128 addScaled = (Int128)bn.Add << bn.Shift;
+        Int128 biasScaled = ((Int128)s.Add << s.Shift) - ((Int128)s.StartX * s.Mul);
+        return Small(((Int128)vLo * bn.Mul) + addScaled) && Small(((Int128)vHi * bn.Mul) + addScaled) &&
+            Small(biasScaled) && Small(((Int128)tLo * s.Mul) + biasScaled) && Small(((Int128)tHi * s.Mul) + biasScaled);
+    }
 
     private static double[] Filled(double value)
     {

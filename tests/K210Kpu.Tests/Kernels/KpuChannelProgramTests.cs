@@ -102,7 +102,7 @@ public class KpuChannelProgramTests
     [Fact]
     public void Programs_EqualTheReference_OnTheirRange()
     {
-        int analyzed = 0, searched = 0, quirky = 0;
+        int analyzed = 0, searched = 0, quirky = 0, fused = 0;
         Gen.Int.Sample(seed =>
         {
             var rnd = new Random(seed);
@@ -121,6 +121,11 @@ public class KpuChannelProgramTests
             if (p.Quirk)
             {
                 Interlocked.Increment(ref quirky);
+            }
+
+            if (p.Fused)
+            {
+                Interlocked.Increment(ref fused);
             }
 
             long[] values = Values(rnd, p);
@@ -149,8 +154,10 @@ public class KpuChannelProgramTests
             }
         }, iter: 3000);
 
-        // Every form is exercised: one formula, a segment search, and the reference's rounding of negative values.
-        Assert.True(analyzed > 1000 && searched > 100 && quirky > 30 && analyzed - searched > 100, $"programs {analyzed} of 3000, with a search {searched}, with negative rounding {quirky}");
+        // Every form is exercised: one formula (fused or not), a segment search, and the reference's rounding of negative values.
+        Assert.True(
+            analyzed > 1000 && searched > 100 && quirky > 30 && fused > 100 && analyzed - searched - fused > 30,
+            $"programs {analyzed} of 3000, with a search {searched}, with negative rounding {quirky}, fused {fused}");
     }
 
     [Fact]
@@ -199,6 +206,7 @@ public class KpuChannelProgramTests
         Assert.NotNull(p);
         Assert.Equal(1, p.Count);
         Assert.False(p.Quirk);
+        Assert.True(p.Fused);
         Assert.Equal(1, p.Monotone);
     }
 

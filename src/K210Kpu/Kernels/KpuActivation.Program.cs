@@ -56,7 +56,19 @@ internal static partial class KpuActivation
         ref byte d0 = ref MemoryMarshal.GetReference(destination);
         ref readonly ProgramVectors e = ref p.Vectors;
         Vector512<long> k = Vector512.Create(p.Constant);
-        for (int i = 0; i < n; i += 8)
+        int i = 0;
+        if (p.Fused)
+        {
+            // 16 values per step, one 16-byte store.
+            for (; i + 16 <= n; i += 16)
+            {
+                Vector512<long> lo = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i)) + Vector512.LoadUnsafe(ref x0, (nuint)i) + k;
+                Vector512<long> hi = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i + 8)) + Vector512.LoadUnsafe(ref x0, (nuint)i + 8) + k;
+                e.EvaluateFused(lo, hi).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+
+        for (; i < n; i += 8)
         {
             Vector512<long> v = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i)) + Vector512.LoadUnsafe(ref x0, (nuint)i) + k;
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, i), e.Evaluate(v));
@@ -72,7 +84,16 @@ internal static partial class KpuActivation
         ref long v0 = ref MemoryMarshal.GetReference(values);
         ref byte d0 = ref MemoryMarshal.GetReference(destination);
         ref readonly ProgramVectors e = ref p.Vectors;
-        for (int i = 0; i < n; i += 8)
+        int i = 0;
+        if (p.Fused)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                e.EvaluateFused(Vector512.LoadUnsafe(ref v0, (nuint)i), Vector512.LoadUnsafe(ref v0, (nuint)i + 8)).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+
+        for (; i < n; i += 8)
         {
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, i), e.Evaluate(Vector512.LoadUnsafe(ref v0, (nuint)i)));
         }
@@ -114,6 +135,19 @@ internal static partial class KpuActivation
             _fused = p.Fused;
             _fusedBias = Vector512.Create(p.FusedBias);
             _fusedMul = Vector512.Create(p.Mul[0]);
+        }
+
+        /// <summary>The fused one formula (<see cref="KpuChannelProgram.Fused"/>) on 16 pre-norm values → 16 output bytes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> EvaluateFused(Vector512<long> low, Vector512<long> high)
+        {
+            Vector512<double> r0 = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512DQ.ConvertToVector512Double(low), _bnMul, _bnAdd), Down), _fusedMul, _fusedBias), Nearest);
+            Vector512<double> r1 = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512DQ.ConvertToVector512Double(high), _bnMul, _bnAdd), Down), _fusedMul, _fusedBias), Nearest);
+
+            // Negative results to 0 (vmaxpd), then truncation to int32 and unsigned saturation to bytes (255 above).
+            Vector256<int> i0 = Avx512F.ConvertToVector256Int32WithTruncation(Avx512F.Max(r0, Vector512<double>.Zero));
+            Vector256<int> i1 = Avx512F.ConvertToVector256Int32WithTruncation(Avx512F.Max(r1, Vector512<double>.Zero));
+            return Avx512F.ConvertToVector128ByteWithSaturation(Vector512.Create(i0, i1).AsUInt32());
         }
 
         /// <summary>8 pre-norm values → 8 output bytes (as one little-endian word).</summary>

@@ -67,6 +67,15 @@ internal static partial class KpuActivation
                 e.EvaluateFused(lo, hi).StoreUnsafe(ref d0, (nuint)i);
             }
         }
+        else if (p.SearchInt32 && p.Count > 1)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                Vector512<long> lo = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i)) + Vector512.LoadUnsafe(ref x0, (nuint)i) + k;
+                Vector512<long> hi = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i + 8)) + Vector512.LoadUnsafe(ref x0, (nuint)i + 8) + k;
+                e.EvaluateSearch16(lo, hi).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
 
         for (; i < n; i += 8)
         {
@@ -92,6 +101,13 @@ internal static partial class KpuActivation
                 e.EvaluateFused(Vector512.LoadUnsafe(ref v0, (nuint)i), Vector512.LoadUnsafe(ref v0, (nuint)i + 8)).StoreUnsafe(ref d0, (nuint)i);
             }
         }
+        else if (p.SearchInt32 && p.Count > 1)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                e.EvaluateSearch16(Vector512.LoadUnsafe(ref v0, (nuint)i), Vector512.LoadUnsafe(ref v0, (nuint)i + 8)).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
 
         for (; i < n; i += 8)
         {
@@ -113,12 +129,19 @@ internal static partial class KpuActivation
         private readonly Vector512<double> _fusedBias;
         private readonly Vector512<double> _fusedMul;
         private readonly int _top;
-        private readonly bool _small;
         private readonly bool _quirk;
         private readonly bool _fused;
+        private readonly Vector512<int> _start32;
 
         public ProgramVectors(KpuChannelProgram p)
         {
+            int[] start32 = new int[16];
+            for (int k = 0; k < 16; k++)
+            {
+                start32[k] = (int)Math.Clamp(p.Start[k], int.MinValue, int.MaxValue);
+            }
+
+            _start32 = Vector512.Create(start32);
             _bnMul = Vector512.Create(p.BnMul);
             _bnAdd = Vector512.Create(p.BnAdd);
             _startLo = Vector512.Create(p.Start.AsSpan(0, 8));
@@ -130,7 +153,6 @@ internal static partial class KpuActivation
             _addLo = Vector512.Create(p.Add.AsSpan(0, 8));
             _addHi = Vector512.Create(p.Add.AsSpan(8, 8));
             _top = p.Count <= 1 ? 0 : (int)BitOperations.RoundUpToPowerOf2((uint)p.Count) / 2;
-            _small = p.Count <= 8;
             _quirk = p.Quirk;
             _fused = p.Fused;
             _fusedBias = Vector512.Create(p.FusedBias);
@@ -148,6 +170,43 @@ internal static partial class KpuActivation
             Vector256<int> i0 = Avx512F.ConvertToVector256Int32WithTruncation(Avx512F.Max(r0, Vector512<double>.Zero));
             Vector256<int> i1 = Avx512F.ConvertToVector256Int32WithTruncation(Avx512F.Max(r1, Vector512<double>.Zero));
             return Avx512F.ConvertToVector128ByteWithSaturation(Vector512.Create(i0, i1).AsUInt32());
+        }
+
+        /// <summary>
+        /// A segment search on 16 int32 lanes (<see cref="KpuChannelProgram.SearchInt32"/>), then the formula per 8 lanes:
+        /// 16 pre-norm values → 16 output bytes.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> EvaluateSearch16(Vector512<long> low, Vector512<long> high)
+        {
+            Vector512<double> t0 = Avx512F.RoundScale(Avx512DQ.ConvertToVector512Double(low) * _bnMul, Down) + _bnAdd;
+            Vector512<double> t1 = Avx512F.RoundScale(Avx512DQ.ConvertToVector512Double(high) * _bnMul, Down) + _bnAdd;
+            Vector512<int> t = Vector512.Create(Avx512F.ConvertToVector256Int32WithTruncation(t0), Avx512F.ConvertToVector256Int32WithTruncation(t1));
+            Vector512<int> seg = Vector512<int>.Zero;
+            for (int step = _top; step > 0; step >>= 1)
+            {
+                Vector512<int> s = Vector512.Create(step);
+                seg += Vector512.GreaterThan(t, Avx512F.PermuteVar16x32(_start32, seg + s)) & s;
+            }
+
+            ulong a = Formula(t0, Avx512F.ConvertToVector512Int64(seg.GetLower()));
+            ulong b = Formula(t1, Avx512F.ConvertToVector512Int64(seg.GetUpper()));
+            return Vector128.Create(a, b).AsByte();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private ulong Formula(Vector512<double> t, Vector512<long> seg)
+        {
+            Vector512<double> x = (t - Lookup(_originLo, _originHi, seg)) * Lookup(_mulLo, _mulHi, seg);
+            Vector512<double> r = Avx512F.RoundScale(x, Nearest);
+            if (_quirk)
+            {
+                Vector512<double> f = Avx512F.RoundScale(x, Down);
+                r = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<double>.Zero), f + f - r, r);
+            }
+
+            Vector512<double> y = Avx512F.Max(r + Lookup(_addLo, _addHi, seg), Vector512<double>.Zero);
+            return Avx512F.VL.ConvertToVector128ByteWithSaturation(Avx512F.ConvertToVector256Int32WithTruncation(y).AsUInt32()).AsUInt64().ToScalar();
         }
 
         /// <summary>8 pre-norm values → 8 output bytes (as one little-endian word).</summary>
@@ -199,7 +258,7 @@ internal static partial class KpuActivation
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector512<double> Lookup(Vector512<double> low, Vector512<double> high, Vector512<long> index) =>
-            _small ? Avx512F.PermuteVar8x64(low, index) : Avx512F.PermuteVar8x64x2(low, index, high);
+        private static Vector512<double> Lookup(Vector512<double> low, Vector512<double> high, Vector512<long> index) =>
+            Avx512F.PermuteVar8x64x2(low, index, high);
     }
 }

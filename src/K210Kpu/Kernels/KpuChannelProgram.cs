@@ -93,6 +93,12 @@ internal sealed class KpuChannelProgram
     /// </summary>
     public bool Fused { get; }
 
+    /// <summary>
+    /// True when every reachable t fits in int32 (strictly inside its range): the segment search then runs on 16 int32
+    /// lanes, starts beyond int32 clamped to its ends (t never reaches them, so every comparison keeps its outcome).
+    /// </summary>
+    public bool SearchInt32 { get; init; }
+
     /// <summary>bias − start·mul·2^-shift of the one formula (exact when <see cref="Fused"/>).</summary>
     public double FusedBias { get; }
 
@@ -174,7 +180,10 @@ internal sealed class KpuChannelProgram
             adds[k] = s.Add;
         }
 
-        return new KpuChannelProgram(segments, vLo, vHi, constant, bn, kept.Count, starts, origins, muls, adds, quirk, monotone);
+        return new KpuChannelProgram(segments, vLo, vHi, constant, bn, kept.Count, starts, origins, muls, adds, quirk, monotone)
+        {
+            SearchInt32 = tLo > int.MinValue && tHi < int.MaxValue,
+        };
     }
 
     private static bool Small(long value) => value > -Exact && value < Exact;

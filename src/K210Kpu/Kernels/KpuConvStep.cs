@@ -109,10 +109,10 @@ internal sealed class KpuConvStep : IKpuParallelWork
             _stageWithConvolution = _rowMode && (inputBase + inBytes <= outputBase || outputBase + outBytes <= inputBase);
             if (!_stageWithConvolution)
             {
-                Run(pool, Phase.StageDepthwise, plan.InputChannels, threads);
+                Run(pool, Phase.StageDepthwise, ChannelItems(plan.InputChannels), threads);
             }
 
-            Run(pool, Phase.ConvolveDepthwise, plan.OutputChannels, threads);
+            Run(pool, Phase.ConvolveDepthwise, ChannelItems(plan.OutputChannels), threads);
         }
         else
         {
@@ -140,7 +140,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
 
         if (!_rowMode)
         {
-            Run(pool, Phase.Pool, plan.OutputChannels, threads);
+            Run(pool, Phase.Pool, ChannelItems(plan.OutputChannels), threads);
         }
 
         _ram = null!;
@@ -163,16 +163,36 @@ internal sealed class KpuConvStep : IKpuParallelWork
                 Convolve(item, _scratch[participant]);
                 break;
             case Phase.StageDepthwise:
-                StageDepthwise(item);
+                for (int c = item * ChannelsPerItem, end = Math.Min(c + ChannelsPerItem, _plan.InputChannels); c < end; c++)
+                {
+                    StageDepthwise(c);
+                }
+
                 break;
             case Phase.ConvolveDepthwise:
-                ConvolveDepthwise(item, _scratch[participant]);
+                for (int c = item * ChannelsPerItem, end = Math.Min(c + ChannelsPerItem, _plan.OutputChannels); c < end; c++)
+                {
+                    ConvolveDepthwise(c, _scratch[participant]);
+                }
+
                 break;
             default:
-                PoolChannel(item, _scratch[participant]);
+                for (int c = item * ChannelsPerItem, end = Math.Min(c + ChannelsPerItem, _plan.OutputChannels); c < end; c++)
+                {
+                    PoolChannel(c, _scratch[participant]);
+                }
+
                 break;
         }
     }
+
+    /// <summary>
+    /// Per-channel steps take channels 4 at a time: narrow maps pack 2 or 4 channels into one 64-byte KPU RAM row, so
+    /// two threads never write the same cache line, and there are fewer items to hand out.
+    /// </summary>
+    private const int ChannelsPerItem = 4;
+
+    private static int ChannelItems(int channels) => (channels + ChannelsPerItem - 1) / ChannelsPerItem;
 
     private void Run(KpuWorkerPool pool, Phase phase, int items, int threads)
     {

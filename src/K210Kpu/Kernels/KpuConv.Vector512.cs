@@ -11,7 +11,14 @@ internal static partial class KpuConv
     /// <summary>Vector part of <see cref="StagePairs"/>; returns how many elements it did.</summary>
     private static int StagePairsVector512(ReadOnlySpan<byte> low, ReadOnlySpan<byte> high, Span<int> destination)
     {
-        int n = destination.Length & ~15;
+        int length = destination.Length;
+        if (length < 16)
+        {
+            return 0;
+        }
+
+        // Whole vectors, then one more ending at the last element (overlapping writes store the same values).
+        int n = length & ~15;
         ref byte lo = ref MemoryMarshal.GetReference(low);
         ref byte hi = ref MemoryMarshal.GetReference(high);
         ref int dst = ref MemoryMarshal.GetReference(destination);
@@ -27,7 +34,19 @@ internal static partial class KpuConv
             v.StoreUnsafe(ref dst, (nuint)x);
         }
 
-        return n;
+        if (n < length)
+        {
+            nuint last = (nuint)(length - 16);
+            Vector512<int> v = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref lo, last));
+            if (hasHigh)
+            {
+                v |= Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref hi, last)) << 16;
+            }
+
+            v.StoreUnsafe(ref dst, last);
+        }
+
+        return length;
     }
 
     private static int SumPairsVector512(int[] staged, int stride, int pairs, int from, int count, int[] sums)

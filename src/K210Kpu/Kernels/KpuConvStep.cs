@@ -493,7 +493,9 @@ internal sealed class KpuConvStep : IKpuParallelWork
             plane[..p.Pitch].Fill(p.PadValue);
         }
 
-        for (int y = 0; y < p.Height; y++)
+        int line = KpuRam.LineBytes(p.Width);
+        int at = InputRow(c, 0);
+        for (int y = 0; y < p.Height; y++, at += line)
         {
             Span<byte> row = plane.Slice((y + pad) * p.Pitch, p.Pitch);
             if (pad != 0)
@@ -502,7 +504,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
                 row[^1] = p.PadValue;
             }
 
-            ram.AsSpan(InputRow(c, y), p.Width).CopyTo(row.Slice(pad, p.Width));
+            CopyRow(ram.AsSpan(at, p.Width), row.Slice(pad, p.Width));
         }
 
         plane[((p.Height + pad) * p.Pitch)..].Fill(p.PadValue);

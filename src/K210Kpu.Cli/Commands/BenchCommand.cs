@@ -8,8 +8,10 @@ using Spectre.Console;
 namespace K210Kpu.Cli.Commands;
 
 /// <summary>
-/// <c>kpu bench MODEL [--frames N] [--threads T] [--scalar] [--json]</c>: warm-up, N timed frames, frames per second,
-/// a per-layer time table sorted by cost, GMAC/s and bytes allocated per frame.
+/// <c>kpu bench MODEL [--frames N] [--threads T] [--streams S] [--scalar] [--json]</c>: warm-up, N timed frames, frames
+/// per second, a per-layer time table sorted by cost, GMAC/s and bytes allocated per frame. With <c>--streams S</c>, S
+/// independent interpreters run frames at the same time (one per camera or per worker, as a server would), and the
+/// aggregate frames per second is reported with each stream's latency.
 /// </summary>
 internal static class BenchCommand
 {
@@ -21,14 +23,132 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads", "-t") { Description = "Worker threads for the fast kernels (0 = all cores)", DefaultValueFactory = _ => 0 };
         var scalar = new Option<bool>("--scalar") { Description = "Run the scalar specification kernels instead of the fast ones" };
         var peak = new Option<bool>("--peak") { Description = "Also measure this machine's int16 multiply-add peak (vpmaddwd) for comparison" };
+        var streams = new Option<int>("--streams", "-s")
+        {
+            Description = "Independent interpreters running frames at the same time, each on its own thread (aggregate throughput)",
+            DefaultValueFactory = _ => 1,
+        };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON" };
-        var cmd = new Command("bench", "Measure how fast a model runs on this machine") { model, frames, warmup, threads, scalar, peak, json };
-        cmd.SetAction(p => CommandRunner.Run(p, () => Execute(
-            p.GetValue(model)!, p.GetValue(frames), p.GetValue(warmup), p.GetValue(threads), p.GetValue(scalar), p.GetValue(peak), p.GetValue(json))));
+        var cmd = new Command("bench", "Measure how fast a model runs on this machine") { model, frames, warmup, threads, streams, scalar, peak, json };
+        cmd.SetAction(p => CommandRunner.Run(p, () => p.GetValue(streams) == 1
+            ? Execute(p.GetValue(model)!, p.GetValue(frames), p.GetValue(warmup), p.GetValue(threads), p.GetValue(scalar), p.GetValue(peak), p.GetValue(json))
+            : ExecuteStreams(p.GetValue(model)!, p.GetValue(frames), p.GetValue(warmup), p.GetValue(threads), p.GetValue(streams), p.GetValue(scalar), p.GetValue(json))));
         return cmd;
     }
 
-    private static int Execute(string modelPath, int frames, int warmup, int threads, bool scalar, bool measurePeak, bool json)
+    /// <summary>
+    /// <paramref name="streams"/> interpreters on their own threads, started together: aggregate frames per second over the
+    /// wall time of all of them, each stream's mean latency, and a check that every stream produced the same outputs.
+    /// </summary>
+    private static int ExecuteStreams(string modelPath, int frames, int warmup, int threads, int streams, bool scalar, bool json)
+    {
+        CheckCounts(frames, warmup, threads);
+        if (streams < 1 || streams > 64)
+        {
+            throw CliException.Usage("--streams must be between 1 and 64");
+        }
+
+        KModel m = CommandRunner.LoadModel(modelPath);
+        int perStream = threads == 0 ? Math.Max(1, Environment.ProcessorCount / streams) : threads;
+        byte[] input = Input(m);
+        var interpreters = new Interpreter[streams];
+        double[] latencyMs = new double[streams];
+        long wallTicks = 0;
+        try
+        {
+            for (int s = 0; s < streams; s++)
+            {
+                interpreters[s] = new Interpreter(m, new RunOptions { ForceScalar = scalar, Threads = perStream });
+                interpreters[s].SetInput(0, input);
+                for (int i = 0; i < warmup; i++)
+                {
+                    interpreters[s].Run();
+                }
+            }
+
+            using var start = new Barrier(streams + 1);
+            var workers = new Thread[streams];
+            for (int s = 0; s < streams; s++)
+            {
+                int index = s;
+                workers[s] = new Thread(() =>
+                {
+                    start.SignalAndWait();
+                    long t0 = Stopwatch.GetTimestamp();
+                    for (int i = 0; i < frames; i++)
+                    {
+                        interpreters[index].Run();
+                    }
+
+                    latencyMs[index] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / frames;
+                })
+                {
+                    IsBackground = true,
+                    Name = $"kpu-bench-stream-{s}",
+                };
+                workers[s].Start();
+            }
+
+            start.SignalAndWait();
+            long w0 = Stopwatch.GetTimestamp();
+            foreach (Thread w in workers)
+            {
+                w.Join();
+            }
+
+            wallTicks = Stopwatch.GetTimestamp() - w0;
+
+            // Every stream computed the same frame: their outputs must be byte-identical.
+            for (int o = 0; o < m.Outputs.Count; o++)
+            {
+                ReadOnlySpan<byte> first = interpreters[0].GetOutput(o);
+                for (int s = 1; s < streams; s++)
+                {
+                    if (!first.SequenceEqual(interpreters[s].GetOutput(o)))
+                    {
+                        throw new InvalidOperationException($"stream {s} computed a different output {o} than stream 0");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (Interpreter? i in interpreters)
+            {
+                i?.Dispose();
+            }
+        }
+
+        double seconds = wallTicks / (double)Stopwatch.Frequency;
+        double fps = streams * (double)frames / seconds;
+        double gmacs = m.TotalMacs * streams * (double)frames / seconds / 1e9;
+        var inv = CultureInfo.InvariantCulture;
+        if (json)
+        {
+            var o = new JsonObject
+            {
+                ["model"] = Path.GetFileName(modelPath),
+                ["frames"] = frames,
+                ["streams"] = streams,
+                ["threads_per_stream"] = perStream,
+                ["scalar"] = scalar,
+                ["fps"] = fps,
+                ["stream_ms_per_frame"] = new JsonArray(latencyMs.Select(l => (JsonNode)JsonValue.Create(l)).ToArray()),
+                ["macs_per_frame"] = m.TotalMacs,
+                ["gmac_per_s"] = gmacs,
+                ["outputs_identical"] = true,
+            };
+            Console.Out.WriteLine(o.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return ExitCodes.Ok;
+        }
+
+        Console.Out.WriteLine(string.Create(inv, $"{Path.GetFileName(modelPath)}: {streams} streams × {frames} frames, {(scalar ? "scalar" : "fast")} kernels, {perStream} thread(s) per stream"));
+        Console.Out.WriteLine(string.Create(inv, $"  {fps:0.0} fps in all, {gmacs:0.00} GMAC/s; per stream {string.Join(", ", latencyMs.Select(l => l.ToString("0.000", inv)))} ms/frame"));
+        Console.Out.WriteLine("  every stream's outputs are byte-identical");
+        return ExitCodes.Ok;
+    }
+
+    private static void CheckCounts(int frames, int warmup, int threads)
     {
         if (frames < 1 || frames > 1_000_000)
         {
@@ -44,11 +164,11 @@ internal static class BenchCommand
         {
             throw CliException.Usage("--threads must be between 0 and 1024");
         }
+    }
 
-        KModel m = CommandRunner.LoadModel(modelPath);
-        using var interp = new Interpreter(m, new RunOptions { ForceScalar = scalar, Threads = threads });
-
-        // A deterministic input: element i = i mod 251 for uint8, small floats for float inputs.
+    /// <summary>A deterministic input: element i = i mod 251 for uint8, small floats for float inputs.</summary>
+    private static byte[] Input(KModel m)
+    {
         byte[] input = new byte[m.Inputs[0].ByteSize];
         if (m.Inputs[0].ElementType == ElementType.Float32)
         {
@@ -66,6 +186,15 @@ internal static class BenchCommand
             }
         }
 
+        return input;
+    }
+
+    private static int Execute(string modelPath, int frames, int warmup, int threads, bool scalar, bool measurePeak, bool json)
+    {
+        CheckCounts(frames, warmup, threads);
+        KModel m = CommandRunner.LoadModel(modelPath);
+        using var interp = new Interpreter(m, new RunOptions { ForceScalar = scalar, Threads = threads });
+        byte[] input = Input(m);
         interp.SetInput(0, input);
         int layers = m.Layers.Count;
         long[] layerTicks = new long[layers];

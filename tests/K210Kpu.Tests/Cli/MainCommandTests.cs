@@ -48,6 +48,44 @@ public class MainCommandTests
     }
 
     [Fact]
+    public void Bench_Json_ReportsFramesLayersAndNoAllocations()
+    {
+        KpuProcess.Result r = KpuProcess.Run("bench", FaceModel, "--frames", "3", "--warmup", "2", "--threads", "1", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using JsonDocument doc = JsonDocument.Parse(r.StdOut);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(3, root.GetProperty("frames").GetInt32());
+        Assert.True(root.GetProperty("fps").GetDouble() > 0);
+        Assert.Equal(205555200, root.GetProperty("macs_per_frame").GetInt64());
+        Assert.Equal(0, root.GetProperty("allocated_bytes_per_frame").GetDouble());
+        Assert.Equal(24, root.GetProperty("layers").GetArrayLength());
+    }
+
+    [Fact]
+    public void Bench_Streams_RunsIndependentInterpretersWithIdenticalOutputs()
+    {
+        KpuProcess.Result r = KpuProcess.Run("bench", FaceModel, "--frames", "2", "--warmup", "1", "--streams", "2", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using JsonDocument doc = JsonDocument.Parse(r.StdOut);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(2, root.GetProperty("streams").GetInt32());
+        Assert.Equal(2, root.GetProperty("stream_ms_per_frame").GetArrayLength());
+        Assert.True(root.GetProperty("outputs_identical").GetBoolean());
+        Assert.True(root.GetProperty("fps").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData("--streams", "0")]
+    [InlineData("--frames", "0")]
+    [InlineData("--threads", "-1")]
+    public void Bench_BadCounts_AreUsageErrors(string option, string value)
+    {
+        KpuProcess.Result r = KpuProcess.Run("bench", FaceModel, option, value);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(option, r.StdErr);
+    }
+
+    [Fact]
     public void Detect_OddAnchorCount_IsUsageError()
     {
         KpuProcess.Result r = KpuProcess.Run("detect", FaceModel, Astronaut, "--anchors", "1,2,3", "--json");

@@ -214,11 +214,14 @@ internal sealed class KpuConvStep : IKpuParallelWork
         int r0 = band * RowBand;
         int r1 = Math.Min(r0 + RowBand, p.PaddedHeight);
         byte[] ram = _ram.Data;
+        int line = KpuRam.LineBytes(p.Width);
         for (int q = 0; q < p.Pairs; q++)
         {
             int c0 = 2 * q;
             bool hasHigh = c0 + 1 < p.InputChannels;
             int border = p.PadValue | (hasHigh ? p.PadValue << 16 : 0);
+            int lowRow = InputRow(c0, 0);
+            int highDelta = hasHigh ? InputRow(c0 + 1, 0) - lowRow : 0;
             Span<int> plane = _staged.AsSpan(q * p.Stride, p.Stride);
             for (int r = r0; r < r1; r++)
             {
@@ -236,8 +239,9 @@ internal sealed class KpuConvStep : IKpuParallelWork
                     row[^1] = border;
                 }
 
-                ReadOnlySpan<byte> low = ram.AsSpan(InputRow(c0, y), p.Width);
-                ReadOnlySpan<byte> high = hasHigh ? ram.AsSpan(InputRow(c0 + 1, y), p.Width) : default;
+                int at = lowRow + (y * line);
+                ReadOnlySpan<byte> low = ram.AsSpan(at, p.Width);
+                ReadOnlySpan<byte> high = hasHigh ? ram.AsSpan(at + highDelta, p.Width) : default;
                 KpuConv.StagePairs(low, high, row.Slice(pad, p.Width));
             }
 

@@ -28,4 +28,29 @@ public class KpuWorkerPoolTests
             Assert.Equal(count, Volatile.Read(ref work.Done));
         }
     }
+
+    private sealed class MarkingWork : IKpuParallelWork
+    {
+        public int[] Hits = [];
+
+        public void Execute(int item, int participant)
+        {
+            Thread.SpinWait((item * 7 % 5) * 100);
+            Interlocked.Increment(ref Hits[item]);
+        }
+    }
+
+    /// <summary>Participants start on their own ranges and then take from the others: still every item exactly once.</summary>
+    [Fact]
+    public void Run_EveryItemRunsExactlyOnce()
+    {
+        var work = new MarkingWork();
+        for (int step = 0; step < 2000; step++)
+        {
+            int count = 1 + (step % 37);
+            work.Hits = new int[count];
+            KpuWorkerPool.Shared.Run(work, count, 1 + (step % 3));
+            Assert.All(work.Hits, h => Assert.Equal(1, h));
+        }
+    }
 }

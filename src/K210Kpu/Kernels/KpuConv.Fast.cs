@@ -66,6 +66,21 @@ internal static partial class KpuConv
         }
     }
 
+    /// <summary><c>destination[x] = low[s·x] | high[s·x] &lt;&lt; 16</c> (high empty: 0), s = <paramref name="step"/>.</summary>
+    internal static void StagePairsStrided(ReadOnlySpan<byte> low, ReadOnlySpan<byte> high, int step, Span<int> destination)
+    {
+        int x = 0;
+        if (Avx512F.IsSupported && step is 2 or 4)
+        {
+            x = StagePairsStridedVector512(low, high, step, destination);
+        }
+
+        for (; x < destination.Length; x++)
+        {
+            destination[x] = low[step * x] | (high.IsEmpty ? 0 : high[step * x] << 16);
+        }
+    }
+
     /// <summary><c>sums[j] = Σ_q low(staged[q][j]) + high(staged[q][j])</c> for j in [from, from + count).</summary>
     internal static void SumPairs(int[] staged, int stride, int pairs, int from, int count, int[] sums)
     {

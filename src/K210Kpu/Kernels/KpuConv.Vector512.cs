@@ -49,6 +49,41 @@ internal static partial class KpuConv
         return length;
     }
 
+    /// <summary>
+    /// Vector part of <see cref="StagePairsStrided"/>: the bytes read as 16-bit (step 2) or 32-bit (step 4) lanes whose
+    /// low byte is the selected one; whole vectors, then one ending at the last element. Returns how many it did.
+    /// </summary>
+    private static int StagePairsStridedVector512(ReadOnlySpan<byte> low, ReadOnlySpan<byte> high, int step, Span<int> destination)
+    {
+        int length = destination.Length;
+        if (length < 16)
+        {
+            return 0;
+        }
+
+        ref byte lo = ref MemoryMarshal.GetReference(low);
+        ref byte hi = ref MemoryMarshal.GetReference(high);
+        ref int dst = ref MemoryMarshal.GetReference(destination);
+        bool hasHigh = !high.IsEmpty;
+        for (int x = 0; x < length; x += 16)
+        {
+            int at = Math.Min(x, length - 16);
+            Vector512<int> v = Select(ref lo, at, step);
+            if (hasHigh)
+            {
+                v |= Select(ref hi, at, step) << 16;
+            }
+
+            v.StoreUnsafe(ref dst, (nuint)at);
+        }
+
+        return length;
+
+        static Vector512<int> Select(ref byte row, int at, int step) => step == 2
+            ? Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref Unsafe.As<byte, ushort>(ref Unsafe.Add(ref row, 2 * at))) & Vector256.Create((ushort)0xFF))
+            : (Vector512.LoadUnsafe(ref Unsafe.As<byte, int>(ref Unsafe.Add(ref row, 4 * at))) & Vector512.Create(0xFF));
+    }
+
     private static int SumPairsVector512(int[] staged, int stride, int pairs, int from, int count, int[] sums)
     {
         int n = count & ~15;

@@ -27,13 +27,16 @@ internal sealed class KpuConvPlan
 
     private static readonly ConditionalWeakTable<KpuConvLayer, KpuConvPlan> Cache = new();
 
-    private KpuConvPlan(KpuConvLayer layer)
+    private KpuConvPlan(KpuConvLayer layer, int subsample)
     {
         KpuLayerArgument a = layer.Arguments;
         Kernel = a.KernelSize;
         int pad = Kernel == 3 ? 1 : 0;
-        Width = a.InputWidth;
-        Height = a.InputHeight;
+        Subsample = subsample;
+        SourceWidth = a.InputWidth;
+        SourceHeight = a.InputHeight;
+        Width = a.InputWidth / subsample;
+        Height = a.InputHeight / subsample;
         Pitch = Width + (2 * pad);
         PaddedHeight = Height + (2 * pad);
         Positions = Height * Pitch;
@@ -201,8 +204,23 @@ internal sealed class KpuConvPlan
 
     public int Kernel { get; }
 
+    /// <summary>
+    /// 1, or the stride of a select pool (5, 7) folded into a 1×1 layer: the input is staged at every stride-th row and
+    /// column (a 1×1 convolution is per position, so the selected outputs are the convolution of the selected inputs),
+    /// and the layer runs as an unpooled one on the <see cref="Width"/>×<see cref="Height"/> output grid.
+    /// </summary>
+    public int Subsample { get; }
+
+    /// <summary>Width of the input map in KPU RAM.</summary>
+    public int SourceWidth { get; }
+
+    /// <summary>Height of the input map in KPU RAM.</summary>
+    public int SourceHeight { get; }
+
+    /// <summary>Width of the convolved grid (the input's, or the output's when <see cref="Subsample"/> &gt; 1).</summary>
     public int Width { get; }
 
+    /// <summary>Height of the convolved grid.</summary>
     public int Height { get; }
 
     /// <summary>Row pitch of the padded frame (W + 2·pad).</summary>
@@ -309,5 +327,14 @@ internal sealed class KpuConvPlan
     }
 
     /// <summary>The plan of <paramref name="layer"/>, built on first use.</summary>
-    public static KpuConvPlan For(KpuConvLayer layer) => Cache.GetValue(layer, static l => new KpuConvPlan(l));
+    public static KpuConvPlan For(KpuConvLayer layer) => Cache.GetValue(layer, static l => Create(l));
+
+    private static KpuConvPlan Create(KpuConvLayer layer)
+    {
+        var plan = new KpuConvPlan(layer, 1);
+        int pool = layer.Arguments.PoolType;
+        return plan.Kernel == 1 && !plan.Depthwise && plan.PoolsFirst(pool) && pool is 5 or 7
+            ? new KpuConvPlan(layer, KpuPool.Stride(pool))
+            : plan;
+    }
 }

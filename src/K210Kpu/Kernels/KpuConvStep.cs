@@ -72,7 +72,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
         _output = output;
         _outWidth = a.OutputWidth;
         _outHeight = a.OutputHeight;
-        _poolType = a.PoolType;
+        _poolType = plan.Subsample > 1 ? 0 : a.PoolType; // a folded select pool leaves an unpooled layer
 
         // Select pools (5, 7) read only every stride-th row: the other rows are not activated.
         _rowStep = _poolType is 5 or 7 ? KpuPool.Stride(_poolType) : 1;
@@ -104,7 +104,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
             _stagedBytes = workspace.StagedBytes(plan.InputChannels * (plan.Stride + 1));
 
             // In row mode a channel can be staged by the item that convolves it when no output row can overwrite input.
-            int inBytes = KpuRam.RowsFor(plan.Width, plan.Height, plan.InputChannels) * KpuRam.RowBytes;
+            int inBytes = KpuRam.RowsFor(plan.SourceWidth, plan.SourceHeight, plan.InputChannels) * KpuRam.RowBytes;
             int outBytes = KpuRam.RowsFor(_outWidth, _outHeight, plan.OutputChannels) * KpuRam.RowBytes;
             _stageWithConvolution = _rowMode && (inputBase + inBytes <= outputBase || outputBase + outBytes <= inputBase);
             if (!_stageWithConvolution)
@@ -204,7 +204,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
     private int InputRow(int c, int y)
     {
         KpuConvPlan p = _plan;
-        return _inputBase + KpuRam.Offset(p.Width, p.Height, c, y, 0);
+        return _inputBase + KpuRam.Offset(p.SourceWidth, p.SourceHeight, c, y, 0);
     }
 
     private void StageRows(int band)
@@ -214,7 +214,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
         int r0 = band * RowBand;
         int r1 = Math.Min(r0 + RowBand, p.PaddedHeight);
         byte[] ram = _ram.Data;
-        int line = KpuRam.LineBytes(p.Width);
+        int line = KpuRam.LineBytes(p.SourceWidth) * p.Subsample;
         for (int q = 0; q < p.Pairs; q++)
         {
             int c0 = 2 * q;
@@ -240,9 +240,16 @@ internal sealed class KpuConvStep : IKpuParallelWork
                 }
 
                 int at = lowRow + (y * line);
-                ReadOnlySpan<byte> low = ram.AsSpan(at, p.Width);
-                ReadOnlySpan<byte> high = hasHigh ? ram.AsSpan(at + highDelta, p.Width) : default;
-                KpuConv.StagePairs(low, high, row.Slice(pad, p.Width));
+                ReadOnlySpan<byte> low = ram.AsSpan(at, p.SourceWidth);
+                ReadOnlySpan<byte> high = hasHigh ? ram.AsSpan(at + highDelta, p.SourceWidth) : default;
+                if (p.Subsample == 1)
+                {
+                    KpuConv.StagePairs(low, high, row.Slice(pad, p.Width));
+                }
+                else
+                {
+                    KpuConv.StagePairsStrided(low, high, p.Subsample, row[..p.Width]);
+                }
             }
 
             if (r1 == p.PaddedHeight)
@@ -497,7 +504,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
             plane[..p.Pitch].Fill(p.PadValue);
         }
 
-        int line = KpuRam.LineBytes(p.Width);
+        int line = KpuRam.LineBytes(p.SourceWidth);
         int at = InputRow(c, 0);
         for (int y = 0; y < p.Height; y++, at += line)
         {

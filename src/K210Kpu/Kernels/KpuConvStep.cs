@@ -7,8 +7,9 @@ namespace K210Kpu.Kernels;
 
 /// <summary>
 /// The data-parallel steps of one fast KPU convolution batch, as one reusable object (no allocation per layer):
-/// stage the input from KPU RAM into the padded frame, compute the Σx term, convolve + batch-norm + activate per
-/// (position chunk × output-channel group), then pool and write back per output channel.
+/// stage the input from KPU RAM into the padded frame (Σx while at it), form the x term, then convolve + pool +
+/// batch-norm + activate + write back per (row chunk × output-channel group) in row mode; otherwise convolve + activate
+/// per (position chunk × output-channel group), then pool and write back per output channel.
 /// </summary>
 internal sealed class KpuConvStep : IKpuParallelWork
 {

@@ -86,6 +86,61 @@ public class MainCommandTests
     }
 
     [Fact]
+    public void Detect_Folder_RunsEveryPictureAndReportsInNameOrder()
+    {
+        string dir = TempDir();
+        try
+        {
+            string pictures = Path.Combine(dir, "in");
+            Directory.CreateDirectory(pictures);
+            foreach (string name in new[] { "c.png", "a.png", "b.png", "d.png", "e.png" })
+            {
+                File.Copy(Astronaut, Path.Combine(pictures, name));
+            }
+
+            File.WriteAllText(Path.Combine(pictures, "notes.txt"), "not a picture");
+            string outDir = Path.Combine(dir, "out");
+            KpuProcess.Result r = KpuProcess.Run("detect", FaceModel, pictures, "--out", outDir, "--json");
+            Assert.Equal(0, r.ExitCode);
+            using JsonDocument doc = JsonDocument.Parse(r.StdOut);
+            JsonElement[] items = doc.RootElement.EnumerateArray().ToArray();
+            Assert.Equal(["a.png", "b.png", "c.png", "d.png", "e.png"], items.Select(i => i.GetProperty("file").GetString()));
+            foreach (JsonElement item in items)
+            {
+                JsonElement d = Assert.Single(item.GetProperty("detections").EnumerateArray().ToArray());
+                Assert.Equal((102, 55, 64, 86), (d.GetProperty("x").GetInt32(), d.GetProperty("y").GetInt32(), d.GetProperty("w").GetInt32(), d.GetProperty("h").GetInt32()));
+            }
+
+            Assert.Equal(5, Directory.GetFiles(outDir, "*.png").Length);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Detect_FolderWithABrokenPicture_FailsNamingIt()
+    {
+        string dir = TempDir();
+        try
+        {
+            string pictures = Path.Combine(dir, "in");
+            Directory.CreateDirectory(pictures);
+            File.Copy(Astronaut, Path.Combine(pictures, "a.png"));
+            File.Copy(Astronaut, Path.Combine(pictures, "c.png"));
+            File.WriteAllBytes(Path.Combine(pictures, "b.png"), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
+            KpuProcess.Result r = KpuProcess.Run("detect", FaceModel, pictures, "--out", Path.Combine(dir, "out"), "--json");
+            Assert.Equal(3, r.ExitCode);
+            Assert.Contains("b.png", r.StdErr);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void Detect_OddAnchorCount_IsUsageError()
     {
         KpuProcess.Result r = KpuProcess.Run("detect", FaceModel, Astronaut, "--anchors", "1,2,3", "--json");

@@ -89,7 +89,8 @@ internal sealed class KpuChannelProgram
     /// <summary>
     /// True when the one formula can also run fused: <c>t = floor(fma(v, norm_mul·2^-shift, norm_add))</c> and
     /// <c>round(fma(t, mul·2^-shift, bias − start·mul·2^-shift))</c>. Each fused operation rounds once, and its exact
-    /// result is an integer below 2^53 scaled by a power of two, so nothing is lost (checked at the ends of the range).
+    /// result is an integer below 2^53 scaled by a power of two, so nothing is lost (checked at the ends of the range);
+    /// floor commutes with adding an integer, round-half-to-even only with adding an even one, so the bias must be even.
     /// </summary>
     public bool Fused { get; }
 
@@ -190,9 +191,17 @@ internal sealed class KpuChannelProgram
 
     private static bool Small(Int128 value) => value > -Exact && value < Exact;
 
-    /// <summary>The bounds <see cref="Fused"/> needs, at the ends of the v and t ranges (every term is linear in them).</summary>
+    /// <summary>
+    /// The bounds <see cref="Fused"/> needs, at the ends of the v and t ranges (every term is linear in them); and an even
+    /// bias: round-half-to-even moves with an even shift only (round(0.5 + 1) = 2, but round(0.5) + 1 = 1).
+    /// </summary>
     private static bool Fusable(KpuBatchNorm bn, KpuActivationSegment s, long vLo, long vHi, long tLo, long tHi)
     {
+        if ((s.Add & 1) != 0)
+        {
+            return false;
+        }
+
         Int128 addScaled = (Int128)bn.Add << bn.Shift;
         Int128 biasScaled = ((Int128)s.Add << s.Shift) - ((Int128)s.StartX * s.Mul);
         return Small(((Int128)vLo * bn.Mul) + addScaled) && Small(((Int128)vHi * bn.Mul) + addScaled) &&

@@ -93,12 +93,83 @@ public class KpuChannelProgramTests
             }
         }
 
+        values.AddRange(Ties(p));
         while (values.Count % 8 != 3)
         {
             values.Add(p.ValueMax);
         }
 
         return [.. values];
+    }
+
+    private static int s_ties;
+
+    /// <summary>
+    /// Values v whose batch-normed t makes (t − start)·mul an exact tie of the rounding shift (remainder 2^(shift−1)),
+    /// for every segment: where round-half-to-even and other roundings part.
+    /// </summary>
+    private static IEnumerable<long> Ties(KpuChannelProgram p)
+    {
+        KpuBatchNorm bn = p.BatchNorm;
+        long t0 = KpuActivation.BatchNorm(p.ValueMin, bn), t1 = KpuActivation.BatchNorm(p.ValueMax, bn);
+        (long tLo, long tHi) = (Math.Min(t0, t1), Math.Max(t0, t1));
+        foreach (KpuActivationSegment s in p.Segments)
+        {
+            if (s.Mul == 0 || s.Shift is < 1 or > 62)
+            {
+                continue;
+            }
+
+            // mul = 2^a · odd; a tie needs a ≤ shift − 1, then t − start ≡ 2^(shift−1−a) · odd⁻¹ (mod 2^(shift−a)).
+            long m = Math.Abs(s.Mul);
+            int a = System.Numerics.BitOperations.TrailingZeroCount(m);
+            if (a > s.Shift - 1)
+            {
+                continue;
+            }
+
+            int k = s.Shift - a;
+            var modulus = System.Numerics.BigInteger.One << k;
+            System.Numerics.BigInteger odd = (s.Mul < 0 ? -1 : 1) * (m >> a);
+            System.Numerics.BigInteger inverse = System.Numerics.BigInteger.ModPow(((odd % modulus) + modulus) % modulus, (System.Numerics.BigInteger.One << (k - 1)) - 1, modulus);
+            long residue = (long)(((System.Numerics.BigInteger.One << (k - 1)) * inverse) % modulus);
+            long period = 1L << k;
+            foreach (long near in new[] { s.StartX, tLo, tHi, tLo + ((tHi - tLo) / 2) })
+            {
+                long baseT = s.StartX + residue + (System.Numerics.BigInteger.Divide(near - s.StartX - residue, period) * period) is var b ? (long)b : 0;
+                for (long t = baseT - (2 * period); t <= baseT + (2 * period); t += period)
+                {
+                    if (t >= tLo && t <= tHi && ValueFor(p, t) is long v)
+                    {
+                        Interlocked.Increment(ref s_ties);
+                        yield return v;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>A v of the channel's range with batch-norm(v) = t, by bisection (batch-norm is monotone in v); null if none.</summary>
+    private static long? ValueFor(KpuChannelProgram p, long t)
+    {
+        KpuBatchNorm bn = p.BatchNorm;
+        bool rising = bn.Mul >= 0;
+        long lo = p.ValueMin, hi = p.ValueMax;
+        while (lo < hi)
+        {
+            long mid = lo + ((hi - lo) / 2);
+            long bm = KpuActivation.BatchNorm(mid, bn);
+            if (rising ? bm < t : bm > t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return KpuActivation.BatchNorm(lo, bn) == t ? lo : null;
     }
 
     private static byte Reference(KpuChannelProgram p, long v) =>
@@ -164,6 +235,7 @@ public class KpuChannelProgramTests
         }, iter: 3000);
 
         // Every form is exercised: one formula (fused or not), a segment search, and the reference's rounding of negative values.
+        Assert.True(Volatile.Read(ref s_ties) > 1000, $"only {s_ties} values at rounding ties");
         Assert.True(
             analyzed > 1000 && searched > 100 && searched32 > 50 && searched - searched32 > 50 && quirky > 30 && fused > 100 && analyzed - searched - fused > 30,
             $"programs {analyzed} of 3000, with a search {searched} ({searched32} on int32 lanes), with negative rounding {quirky}, fused {fused}");

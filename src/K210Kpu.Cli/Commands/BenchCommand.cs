@@ -19,7 +19,10 @@ internal static class BenchCommand
     {
         var model = new Argument<string>("model") { Description = "kmodel file" };
         var frames = new Option<int>("--frames", "-n") { Description = "Timed frames", DefaultValueFactory = _ => 50 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up frames", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int?>("--warmup")
+        {
+            Description = "Untimed warm-up frames (default 10, 1 with --scalar: the runtime compiles its optimized code during the first ones)",
+        };
         var threads = new Option<int>("--threads", "-t") { Description = "Worker threads for the fast kernels (0 = all cores)", DefaultValueFactory = _ => 0 };
         var scalar = new Option<bool>("--scalar") { Description = "Run the scalar specification kernels instead of the fast ones" };
         var peak = new Option<bool>("--peak") { Description = "Also measure this machine's int16 multiply-add peak (vpmaddwd) for comparison" };
@@ -30,9 +33,13 @@ internal static class BenchCommand
         };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON" };
         var cmd = new Command("bench", "Measure how fast a model runs on this machine") { model, frames, warmup, threads, streams, scalar, peak, json };
-        cmd.SetAction(p => CommandRunner.Run(p, () => p.GetValue(streams) == 1
-            ? Execute(p.GetValue(model)!, p.GetValue(frames), p.GetValue(warmup), p.GetValue(threads), p.GetValue(scalar), p.GetValue(peak), p.GetValue(json))
-            : ExecuteStreams(p.GetValue(model)!, p.GetValue(frames), p.GetValue(warmup), p.GetValue(threads), p.GetValue(streams), p.GetValue(scalar), p.GetValue(json))));
+        cmd.SetAction(p => CommandRunner.Run(p, () =>
+        {
+            int warm = p.GetValue(warmup) ?? (p.GetValue(scalar) ? 1 : 10);
+            return p.GetValue(streams) == 1
+                ? Execute(p.GetValue(model)!, p.GetValue(frames), warm, p.GetValue(threads), p.GetValue(scalar), p.GetValue(peak), p.GetValue(json))
+                : ExecuteStreams(p.GetValue(model)!, p.GetValue(frames), warm, p.GetValue(threads), p.GetValue(streams), p.GetValue(scalar), p.GetValue(json));
+        }));
         return cmd;
     }
 

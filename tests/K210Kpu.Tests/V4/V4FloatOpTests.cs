@@ -1,3 +1,4 @@
+using CsCheck;
 using static K210Kpu.Tests.V4.V4FileBuilder;
 
 namespace K210Kpu.Tests.V4;
@@ -269,6 +270,39 @@ public class V4FloatOpTests
         }
 
         V4Run.AssertFloats(want, got, "matmul");
+    }
+
+    /// <summary>Wide outputs take the column-vector form: still the spec's float, bit for bit, in both modes.</summary>
+    [Fact]
+    public void MatMul_WideRandomShapes_MatchSpec()
+    {
+        Gen.Select(Gen.Int[1, 4], Gen.Int[1, 20], Gen.Int[1, 40], Gen.Int[0, 1], Gen.Int).Sample((rows, cols, bcols, m, seed) =>
+        {
+            ArithmeticMode mode = m == 0 ? ArithmeticMode.Reference : ArithmeticMode.Device;
+            var rnd = new Random(seed);
+            float[] a = V4Run.RandomFloats(rnd, rows * cols);
+            float[] b = V4Run.RandomFloats(rnd, cols * bcols);
+            float[] bias = V4Run.RandomFloats(rnd, bcols);
+            (byte[] blob, uint[] at) = V4Run.Pack(a, b);
+            uint outAt = (uint)blob.Length;
+            var body = new Body().Range(Main, F32, at[0], (uint)a.Length * 4).Range(Main, F32, at[1], (uint)b.Length * 4).Range(Main, F32, outAt, (uint)(rows * bcols * 4))
+                .I32(rows).I32(cols).I32(bcols).Activation(-2f, 3f).F32s(bias).ToArray();
+            float[] got = V4Run.ToFloats(V4Run.InMain(blob, outAt, (uint)(rows * bcols * 4), mode, MainBytes, (0x04, body)));
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < bcols; c++)
+                {
+                    float v = bias[c];
+                    for (int i = 0; i < cols; i++)
+                    {
+                        v = mode == ArithmeticMode.Device ? MathF.FusedMultiplyAdd(a[(r * cols) + i], b[(i * bcols) + c], v) : v + (a[(r * cols) + i] * b[(i * bcols) + c]);
+                    }
+
+                    float want = Clamp(v, -2f, 3f);
+                    Assert.True(BitConverter.SingleToInt32Bits(want) == BitConverter.SingleToInt32Bits(got[(r * bcols) + c]), $"{rows}x{cols}·{cols}x{bcols} {mode}: [{r},{c}] got {got[(r * bcols) + c]}, want {want}");
+                }
+            }
+        }, iter: 150);
     }
 
     public static TheoryData<int, int, int, int, ArithmeticMode> ConvCases => new()

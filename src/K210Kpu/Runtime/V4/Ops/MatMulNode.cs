@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using K210Kpu.Kernels.Cpu;
 using K210Kpu.Model;
 using K210Kpu.Model.V4;
@@ -56,6 +57,13 @@ internal sealed class MatMulNode : V4Node
         ReadOnlySpan<float> b = MemoryMarshal.Cast<byte, float>(ex.Read(_b));
         Span<float> o = MemoryMarshal.Cast<byte, float>(ex.Write(_output));
         bool fused = ex.DeviceMode;
+        if (!ex.Options.ForceScalar && Vector256.IsHardwareAccelerated && _bCols >= Vector256<float>.Count &&
+            !ex.Read(_a).Overlaps(ex.Write(_output)) && !ex.Read(_b).Overlaps(ex.Write(_output)))
+        {
+            RunColumns(a, b, o, fused);
+            return;
+        }
+
         for (int oy = 0; oy < _rows; oy++)
         {
             for (int ox = 0; ox < _bCols; ox++)
@@ -67,6 +75,38 @@ internal sealed class MatMulNode : V4Node
                 }
 
                 o[(oy * _bCols) + ox] = _activation.Apply(value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// 8 output columns at a time: each lane runs the reference's own sequence (bias, then the products in order of i,
+    /// separate multiply and add, or fused in device mode), so every output is the same float; the output must not
+    /// overlap the inputs (the reference writes each output before reading the next).
+    /// </summary>
+    private void RunColumns(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> o, bool fused)
+    {
+        int width = Vector256<float>.Count;
+        Span<float> lanes = stackalloc float[Vector256<float>.Count];
+        for (int oy = 0; oy < _rows; oy++)
+        {
+            ReadOnlySpan<float> row = a.Slice(oy * _cols, _cols);
+            for (int ox0 = 0; ox0 < _bCols; ox0 += width)
+            {
+                int ox = Math.Min(ox0, _bCols - width); // the last group overlaps the previous one: same values again
+                Vector256<float> value = Vector256.Create(_bias.AsSpan(ox, width));
+                for (int i = 0; i < _cols; i++)
+                {
+                    Vector256<float> x = Vector256.Create(row[i]);
+                    Vector256<float> y = Vector256.Create(b.Slice((i * _bCols) + ox, width));
+                    value = fused ? Vector256.FusedMultiplyAdd(x, y, value) : (x * y) + value;
+                }
+
+                value.CopyTo(lanes);
+                for (int k = 0; k < width; k++)
+                {
+                    o[(oy * _bCols) + ox + k] = _activation.Apply(lanes[k]);
+                }
             }
         }
     }

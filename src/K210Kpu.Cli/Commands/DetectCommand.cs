@@ -89,7 +89,7 @@ internal static class DetectCommand
         {
             byte[] raw = RunCommand.ReadInput(m, rawInput, log);
             IReadOnlyList<Detection> dets = Kpu.RunYolo2(task, raw);
-            Image canvas = FromPlanar(raw, w, h, c);
+            Image canvas = Image.FromPlanar(raw, w, h, c);
             Report(dets, json, log, rawInput);
             if (outPath is not null)
             {
@@ -267,22 +267,6 @@ internal static class DetectCommand
         {
             log.WriteLine($"{Path.GetFileName(path)} is {img.Width}x{img.Height}; resized to the model's {w}x{h}");
             img = img.Resize(w, h);
-        }
-
-        return img;
-    }
-
-    private static Image FromPlanar(byte[] planar, int w, int h, int c)
-    {
-        var img = new Image(w, h, c == 1 ? PixelFormat.Grayscale : PixelFormat.Rgb888);
-        int plane = w * h;
-        for (int y = 0; y < h; y++)
-        {
-            for (int x = 0; x < w; x++)
-            {
-                int i = (y * w) + x;
-                img.SetPixel(x, y, c == 1 ? planar[i] : img.Color(planar[i], planar[plane + i], planar[(2 * plane) + i]));
-            }
         }
 
         return img;

@@ -85,7 +85,7 @@ internal static class ReportCommand
 
             int c = t.Shape[1], h = t.Shape[2], w = t.Shape[3];
             byte[] planar = RunCommand.ReadInput(m, picturePath, Console.Out);
-            Image input = FromPlanar(planar, w, h, c);
+            Image input = Image.FromPlanar(planar, w, h, c);
             inputImage = new ReportImage($"{Path.GetFileName(picturePath)} as fed to the model ({w}×{h}, {(c == 3 ? "RGB" : "grey")})", ImageIO.EncodePng(input));
             fmaps.AddRange(FeatureMaps(m, planar));
             facts.Add(new("Picture", Path.GetFileName(picturePath)));
@@ -161,21 +161,5 @@ internal static class ReportCommand
         };
         interp.Run();
         return maps;
-    }
-
-    private static Image FromPlanar(byte[] planar, int w, int h, int c)
-    {
-        var img = new Image(w, h, c == 1 ? PixelFormat.Grayscale : PixelFormat.Rgb888);
-        int plane = w * h;
-        for (int y = 0; y < h; y++)
-        {
-            for (int x = 0; x < w; x++)
-            {
-                int i = (y * w) + x;
-                img.SetPixel(x, y, c == 1 ? planar[i] : img.Color(planar[i], planar[plane + i], planar[(2 * plane) + i]));
-            }
-        }
-
-        return img;
     }
 }

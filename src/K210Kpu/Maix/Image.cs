@@ -223,6 +223,32 @@ public sealed partial class Image
         return result;
     }
 
+    /// <summary>
+    /// The inverse of <see cref="WritePlanar"/> for KPU input: 1 plane → a grayscale image, 3 planes (R, G, B) → RGB888.
+    /// </summary>
+    /// <exception cref="ArgumentException">Channels other than 1 or 3, or <paramref name="planar"/> shorter than channels × width × height.</exception>
+    public static Image FromPlanar(ReadOnlySpan<byte> planar, int width, int height, int channels)
+    {
+        if (channels is not (1 or 3))
+        {
+            throw new ArgumentException($"a planar picture has 1 or 3 channels, not {channels}", nameof(channels));
+        }
+
+        var img = new Image(width, height, channels == 1 ? PixelFormat.Grayscale : PixelFormat.Rgb888);
+        int plane = width * height;
+        if (planar.Length < plane * channels)
+        {
+            throw new ArgumentException($"a {channels}x{height}x{width} planar picture needs {plane * channels} bytes, got {planar.Length}", nameof(planar));
+        }
+
+        for (int i = 0; i < plane; i++)
+        {
+            img.SetPixel(i % width, i / width, channels == 1 ? planar[i] : img.Color(planar[i], planar[plane + i], planar[(2 * plane) + i]));
+        }
+
+        return img;
+    }
+
     /// <summary>Replaces the KPU input buffer (what a camera's DVP writes beside the frame); null removes it.</summary>
     /// <exception cref="ArgumentException">The buffer is not <c>AiChannels × Width × Height</c> bytes.</exception>
     public void SetAiBuffer(byte[]? planar)

@@ -367,4 +367,23 @@ public class ImageTests
 
         return set;
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void FromPlanar_IsTheInverseOfToPlanar(int channels)
+    {
+        byte[] planar = new byte[channels * 5 * 4];
+        new Random(channels).NextBytes(planar);
+        Image img = Image.FromPlanar(planar, 5, 4, channels);
+        Assert.Equal(channels == 1 ? PixelFormat.Grayscale : PixelFormat.Rgb888, img.Format);
+        Assert.Equal(planar, img.ToPlanar());
+    }
+
+    [Fact]
+    public void FromPlanar_BadChannelsOrShortBuffer_AreArgumentErrors()
+    {
+        Assert.Throws<ArgumentException>(() => Image.FromPlanar(new byte[40], 5, 4, 2));
+        Assert.Contains("60 bytes", Assert.Throws<ArgumentException>(() => Image.FromPlanar(new byte[59], 5, 4, 3)).Message);
+    }
 }

@@ -169,8 +169,7 @@ internal sealed class QuantizedConv2DNode : V4Node
                         {
                             foreach (int value in sums.Slice(oy * pitch, outW))
                             {
-                                int outV = NeutralMath.MulAndCarryShift(value, _outputMul, _outputShift);
-                                output[o++] = NeutralMath.ClampToByte(unchecked(outV + _outputOffset));
+                                output[o++] = Requantize(value);
                             }
                         }
                     }
@@ -261,8 +260,7 @@ internal sealed class QuantizedConv2DNode : V4Node
 
                         foreach (int value in acc)
                         {
-                            int outV = NeutralMath.MulAndCarryShift(value, _outputMul, _outputShift);
-                            output[o++] = NeutralMath.ClampToByte(unchecked(outV + _outputOffset));
+                            output[o++] = Requantize(value);
                         }
                     }
                 }
@@ -328,6 +326,10 @@ internal sealed class QuantizedConv2DNode : V4Node
         }
     }
 
+    /// <summary>An int32 sum to the output byte: <c>clamp(mul_and_carry_shift(sum, mul, shift) + offset)</c>.</summary>
+    private byte Requantize(int sum) =>
+        NeutralMath.ClampToByte(unchecked(NeutralMath.MulAndCarryShift(sum, _outputMul, _outputShift) + _outputOffset));
+
     /// <summary>The reference loop nest, one output element at a time.</summary>
     private void RunScalar(V4Executor ex)
     {
@@ -380,8 +382,7 @@ internal sealed class QuantizedConv2DNode : V4Node
                                 }
                             }
 
-                            int outV = NeutralMath.MulAndCarryShift(value, _outputMul, _outputShift);
-                            output[o++] = NeutralMath.ClampToByte(unchecked(outV + _outputOffset));
+                            output[o++] = Requantize(value);
                         }
                     }
                 }

@@ -7,7 +7,7 @@ namespace K210Kpu.Kernels;
 internal static partial class KpuActivation
 {
     /// <summary>
-    /// Output channel <paramref name="oc"/> of <paramref name="plan"/>: <c>v = acc[i] + xTerm[i] + constant</c> (int64),
+    /// Output channel <paramref name="oc"/> of <paramref name="plan"/>: <c>v = acc[i] + xTerm[i] + constant</c> (int64; an empty x term reads as 0),
     /// then <see cref="BatchNorm"/> and <see cref="Activate"/> into <paramref name="destination"/>.
     /// </summary>
     public static void Apply(KpuConvPlan plan, int oc, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, Span<byte> destination)
@@ -23,7 +23,8 @@ internal static partial class KpuActivation
         ReadOnlySpan<KpuActivationSegment> segments = plan.Segments;
         for (; i < acc.Length; i++)
         {
-            destination[i] = Activate(BatchNorm(unchecked(acc[i] + xTerm[i] + constant), bn), segments);
+            long x = xTerm.IsEmpty ? 0 : xTerm[i];
+            destination[i] = Activate(BatchNorm(unchecked(acc[i] + x + constant), bn), segments);
         }
     }
 }

@@ -17,7 +17,7 @@ internal static partial class KpuActivation
     /// <summary>True when <see cref="ApplyProgram"/> and <see cref="ApplyProgramValues"/> have a vector form on this machine.</summary>
     public static bool ProgramVectorized => Avx512F.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported;
 
-    /// <summary>One channel: <c>v = acc[i] + xTerm[i] + constant</c>, then batch-norm and activation.</summary>
+    /// <summary>One channel: <c>v = acc[i] + xTerm[i] + constant</c> (an empty x term reads as 0), then batch-norm and activation.</summary>
     public static void ApplyProgram(KpuChannelProgram program, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, Span<byte> destination)
     {
         int i = 0;
@@ -28,7 +28,8 @@ internal static partial class KpuActivation
 
         for (; i < acc.Length; i++)
         {
-            destination[i] = Activate(BatchNorm(unchecked(acc[i] + xTerm[i] + program.Constant), program.BatchNorm), program.Segments);
+            long x = xTerm.IsEmpty ? 0 : xTerm[i];
+            destination[i] = Activate(BatchNorm(unchecked(acc[i] + x + program.Constant), program.BatchNorm), program.Segments);
         }
     }
 
@@ -55,6 +56,11 @@ internal static partial class KpuActivation
         ref long x0 = ref MemoryMarshal.GetReference(xTerm);
         ref byte d0 = ref MemoryMarshal.GetReference(destination);
         ref readonly ProgramVectors e = ref p.Vectors;
+        if (xTerm.IsEmpty)
+        {
+            return ApplyProgramFoldedVector512(p, acc, destination);
+        }
+
         Vector512<long> k = Vector512.Create(p.Constant);
         int i = 0;
         if (p.Fused)
@@ -81,6 +87,35 @@ internal static partial class KpuActivation
         {
             Vector512<long> v = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i)) + Vector512.LoadUnsafe(ref x0, (nuint)i) + k;
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, i), e.Evaluate(v));
+        }
+
+        return n;
+    }
+
+    /// <summary><see cref="ApplyProgramVector512"/> without an x term: v = acc + constant, in double lanes (exact integers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ApplyProgramFoldedVector512(KpuChannelProgram p, ReadOnlySpan<int> acc, Span<byte> destination)
+    {
+        int n = acc.Length & ~15;
+        ref int a0 = ref MemoryMarshal.GetReference(acc);
+        ref byte d0 = ref MemoryMarshal.GetReference(destination);
+        ref readonly ProgramVectors e = ref p.Vectors;
+        Vector512<double> k = Vector512.Create((double)p.Constant);
+        if (p.Fused)
+        {
+            for (int i = 0; i < n; i += 16)
+            {
+                Vector512<int> a = Vector512.LoadUnsafe(ref a0, (nuint)i);
+                e.EvaluateFused(Avx512F.ConvertToVector512Double(a.GetLower()) + k, Avx512F.ConvertToVector512Double(a.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < n; i += 16)
+            {
+                Vector512<int> a = Vector512.LoadUnsafe(ref a0, (nuint)i);
+                e.Evaluate16(Avx512F.ConvertToVector512Double(a.GetLower()) + k, Avx512F.ConvertToVector512Double(a.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)i);
+            }
         }
 
         return n;
@@ -131,6 +166,7 @@ internal static partial class KpuActivation
         private readonly int _top;
         private readonly bool _quirk;
         private readonly bool _fused;
+        private readonly bool _search16;
         private readonly Vector512<int> _start32;
 
         public ProgramVectors(KpuChannelProgram p)
@@ -155,16 +191,22 @@ internal static partial class KpuActivation
             _top = p.Count <= 1 ? 0 : (int)BitOperations.RoundUpToPowerOf2((uint)p.Count) / 2;
             _quirk = p.Quirk;
             _fused = p.Fused;
+            _search16 = p.SearchInt32 && p.Count > 1;
             _fusedBias = Vector512.Create(p.FusedBias);
             _fusedMul = Vector512.Create(p.Mul[0]);
         }
 
         /// <summary>The fused one formula (<see cref="KpuChannelProgram.Fused"/>) on 16 pre-norm values → 16 output bytes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector128<byte> EvaluateFused(Vector512<long> low, Vector512<long> high)
+        public Vector128<byte> EvaluateFused(Vector512<long> low, Vector512<long> high) =>
+            EvaluateFused(Avx512DQ.ConvertToVector512Double(low), Avx512DQ.ConvertToVector512Double(high));
+
+        /// <summary><see cref="EvaluateFused(Vector512{long}, Vector512{long})"/> on values already in double lanes (exact integers).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> EvaluateFused(Vector512<double> low, Vector512<double> high)
         {
-            Vector512<double> r0 = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512DQ.ConvertToVector512Double(low), _bnMul, _bnAdd), Down), _fusedMul, _fusedBias), Nearest);
-            Vector512<double> r1 = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512DQ.ConvertToVector512Double(high), _bnMul, _bnAdd), Down), _fusedMul, _fusedBias), Nearest);
+            Vector512<double> r0 = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(low, _bnMul, _bnAdd), Down), _fusedMul, _fusedBias), Nearest);
+            Vector512<double> r1 = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(high, _bnMul, _bnAdd), Down), _fusedMul, _fusedBias), Nearest);
 
             // Negative results to 0 (vmaxpd), then truncation to int32 and unsigned saturation to bytes (255 above).
             Vector256<int> i0 = Avx512F.ConvertToVector256Int32WithTruncation(Avx512F.Max(r0, Vector512<double>.Zero));
@@ -177,10 +219,15 @@ internal static partial class KpuActivation
         /// 16 pre-norm values → 16 output bytes.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector128<byte> EvaluateSearch16(Vector512<long> low, Vector512<long> high)
+        public Vector128<byte> EvaluateSearch16(Vector512<long> low, Vector512<long> high) =>
+            EvaluateSearch16(Avx512DQ.ConvertToVector512Double(low), Avx512DQ.ConvertToVector512Double(high));
+
+        /// <summary><see cref="EvaluateSearch16(Vector512{long}, Vector512{long})"/> on values already in double lanes (exact integers).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> EvaluateSearch16(Vector512<double> low, Vector512<double> high)
         {
-            Vector512<double> t0 = Avx512F.RoundScale(Avx512DQ.ConvertToVector512Double(low) * _bnMul, Down) + _bnAdd;
-            Vector512<double> t1 = Avx512F.RoundScale(Avx512DQ.ConvertToVector512Double(high) * _bnMul, Down) + _bnAdd;
+            Vector512<double> t0 = Avx512F.RoundScale(low * _bnMul, Down) + _bnAdd;
+            Vector512<double> t1 = Avx512F.RoundScale(high * _bnMul, Down) + _bnAdd;
             Vector512<int> t = Vector512.Create(Avx512F.ConvertToVector256Int32WithTruncation(t0), Avx512F.ConvertToVector256Int32WithTruncation(t1));
             Vector512<int> seg = Vector512<int>.Zero;
             for (int step = _top; step > 0; step >>= 1)
@@ -211,18 +258,41 @@ internal static partial class KpuActivation
 
         /// <summary>8 pre-norm values → 8 output bytes (as one little-endian word).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public ulong Evaluate(Vector512<long> value)
+        public ulong Evaluate(Vector512<long> value) => Evaluate(Avx512DQ.ConvertToVector512Double(value));
+
+        /// <summary>
+        /// 16 pre-norm values in double lanes (exact integers) → 16 output bytes, by whichever form the program has.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> Evaluate16(Vector512<double> low, Vector512<double> high)
+        {
+            if (_fused)
+            {
+                return EvaluateFused(low, high);
+            }
+
+            if (_search16)
+            {
+                return EvaluateSearch16(low, high);
+            }
+
+            return Vector128.Create(Evaluate(low), Evaluate(high)).AsByte();
+        }
+
+        /// <summary>8 pre-norm values in double lanes (exact integers) → 8 output bytes (as one little-endian word).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ulong Evaluate(Vector512<double> value)
         {
             if (_fused)
             {
                 // The one formula with the norm bias inside the floor and the segment bias inside the rounding.
-                Vector512<double> tf = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(Avx512DQ.ConvertToVector512Double(value), _bnMul, _bnAdd), Down);
+                Vector512<double> tf = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(value, _bnMul, _bnAdd), Down);
                 Vector512<double> rf = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(tf, _fusedMul, _fusedBias), Nearest);
                 Vector256<int> yi = Avx512F.ConvertToVector256Int32WithTruncation(Vector512.Max(rf, Vector512<double>.Zero));
                 return Avx512F.VL.ConvertToVector128ByteWithSaturation(yi.AsUInt32()).AsUInt64().ToScalar();
             }
 
-            Vector512<double> t = Avx512F.RoundScale(Avx512DQ.ConvertToVector512Double(value) * _bnMul, Down) + _bnAdd;
+            Vector512<double> t = Avx512F.RoundScale(value * _bnMul, Down) + _bnAdd;
             Vector512<double> origin, mul, add;
             if (_top == 0)
             {

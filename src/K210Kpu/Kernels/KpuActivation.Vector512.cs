@@ -24,6 +24,7 @@ internal static partial class KpuActivation
         bool small = segments <= 8;
         ref int a0 = ref MemoryMarshal.GetReference(acc);
         ref long x0 = ref MemoryMarshal.GetReference(xTerm);
+        bool folded = xTerm.IsEmpty; // the x term is in the weights
         ref byte d0 = ref MemoryMarshal.GetReference(destination);
         (Vector512<long> startLo, Vector512<long> startHi) = Table(plan.SegmentStart);
         (Vector512<long> mulLo, Vector512<long> mulHi) = Table(plan.SegmentMul);
@@ -36,7 +37,12 @@ internal static partial class KpuActivation
         Vector512<long> one = Vector512<long>.One;
         for (int i = 0; i < n; i += 8)
         {
-            Vector512<long> v = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i)) + Vector512.LoadUnsafe(ref x0, (nuint)i) + k;
+            Vector512<long> v = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i)) + k;
+            if (!folded)
+            {
+                v += Vector512.LoadUnsafe(ref x0, (nuint)i);
+            }
+
             v = Vector512.ShiftRightArithmetic(Avx512DQ.MultiplyLow(v, bnMul), bnShift) + bnAdd;
 
             // The highest segment whose start is below v (those form a prefix, the starts ascending), else 0.

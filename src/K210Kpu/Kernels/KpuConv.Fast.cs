@@ -267,6 +267,23 @@ internal static partial class KpuConv
         }
     }
 
+    /// <summary>True when <see cref="DepthwiseActivate"/> runs on this machine.</summary>
+    internal static bool DepthwiseFusedSupported => Avx512BW.IsSupported && KpuActivation.ProgramVectorized;
+
+    /// <summary>
+    /// Depthwise channel <paramref name="channel"/> convolved, batch-normed and activated at positions [from, from + count)
+    /// into <paramref name="destination"/> (only where <see cref="DepthwiseFusedSupported"/>; the channel has a program).
+    /// </summary>
+    internal static void DepthwiseActivate(KpuConvPlan plan, int[] words, int channel, KpuChannelProgram program, int from, int count, Span<byte> destination)
+    {
+        if (!DepthwiseFusedSupported)
+        {
+            throw new PlatformNotSupportedException("the fused depthwise kernel needs AVX-512");
+        }
+
+        DepthwiseActivateVector512(plan, words, channel, program, from, count, destination);
+    }
+
     /// <summary>What <c>vpmaddwd</c> does on one lane: low·low + high·high of signed 16-bit halves.</summary>
     private static int MultiplyAddPair(int x, int w) => unchecked(((short)x * (short)w) + ((x >> 16) * (w >> 16)));
 }

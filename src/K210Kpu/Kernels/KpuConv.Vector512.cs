@@ -367,4 +367,61 @@ internal static partial class KpuConv
             s.StoreUnsafe(ref Unsafe.Add(ref sums0, b));
         }
     }
+
+    /// <summary>
+    /// Depthwise channel <paramref name="channel"/> convolved and activated in one pass at positions [from, from + count)
+    /// (a multiple of 16) into <paramref name="destination"/>[i − from]: per 16 positions Σx·w and Σx by <c>vpmaddwd</c>,
+    /// then v = Σx·w + floor(Σx·arg_x·2^-shr_x) + constant in double lanes and the channel's program. Exact: arg_x is
+    /// below 2^31 (<see cref="KpuChannelProgram.Analyze"/>) and Σx below 2^13, so every term is an integer below 2^53
+    /// and the scaling by 2^-shr_x is exact, as is floor (the reference's arithmetic shift).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void DepthwiseActivateVector512(KpuConvPlan plan, int[] words, int channel, KpuChannelProgram program, int from, int count, Span<byte> destination)
+    {
+        int[] offsets = plan.DepthwiseOffsets;
+        int tapPairs = offsets.Length;
+        ref int off0 = ref MemoryMarshal.GetArrayDataReference(offsets);
+        ref int w0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plan.DepthwiseWeights), channel * tapPairs);
+        ref int ones0 = ref MemoryMarshal.GetArrayDataReference(plan.DepthwiseOnes);
+        ref int x0 = ref MemoryMarshal.GetArrayDataReference(words);
+        ref byte d0 = ref MemoryMarshal.GetReference(destination);
+        ref readonly KpuActivation.ProgramVectors e = ref program.Vectors;
+        Vector512<double> scale = Vector512.Create(Math.ScaleB((double)plan.ArgX, -plan.ShrX));
+        Vector512<double> constant = Vector512.Create((double)program.Constant);
+        if (plan.FoldsXTerm)
+        {
+            // The x term is in the weights: Σx·(w + z) is v − constant already.
+            for (int b = 0; b < count; b += KpuConvPlan.Granule)
+            {
+                Vector512<int> a = default;
+                ref int xb = ref Unsafe.Add(ref x0, from + b);
+                for (int t = 0; t < tapPairs; t++)
+                {
+                    a += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref Unsafe.Add(ref xb, Unsafe.Add(ref off0, t))).AsInt16(), Vector512.Create(Unsafe.Add(ref w0, t)).AsInt16());
+                }
+
+                e.Evaluate16(Avx512F.ConvertToVector512Double(a.GetLower()) + constant, Avx512F.ConvertToVector512Double(a.GetUpper()) + constant).StoreUnsafe(ref d0, (nuint)b);
+            }
+
+            return;
+        }
+
+        for (int b = 0; b < count; b += KpuConvPlan.Granule)
+        {
+            Vector512<int> a = default, s = default;
+            ref int xb = ref Unsafe.Add(ref x0, from + b);
+            for (int t = 0; t < tapPairs; t++)
+            {
+                Vector512<short> v = Vector512.LoadUnsafe(ref Unsafe.Add(ref xb, Unsafe.Add(ref off0, t))).AsInt16();
+                a += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref w0, t)).AsInt16());
+                s += Avx512BW.MultiplyAddAdjacent(v, Vector512.Create(Unsafe.Add(ref ones0, t)).AsInt16());
+            }
+
+            Vector512<double> low = Avx512F.ConvertToVector512Double(a.GetLower()) + constant +
+                Avx512F.RoundScale(Avx512F.ConvertToVector512Double(s.GetLower()) * scale, 0x09);
+            Vector512<double> high = Avx512F.ConvertToVector512Double(a.GetUpper()) + constant +
+                Avx512F.RoundScale(Avx512F.ConvertToVector512Double(s.GetUpper()) * scale, 0x09);
+            e.Evaluate16(low, high).StoreUnsafe(ref d0, (nuint)b);
+        }
+    }
 }

@@ -79,6 +79,11 @@ internal sealed class KpuConvPlan
             Constant[oc] = unchecked(((a.ArgW * sumW) >> a.ShrW) + (a.ArgAdd * group));
         }
 
+        // The x term folds into the weights when arg_x is a multiple of 2^shr_x: (arg_x·Σx) >> shr_x is then z·Σx exactly
+        // (z = arg_x / 2^shr_x), so Σx·w + x term = Σx·(w + z), with 16-bit weights w + z and int32 sums that stay exact.
+        FoldsXTerm = FoldableXTerm(ArgX, ShrX, w, OutputChannels, group * k2, out long z);
+        int fold = FoldsXTerm ? (int)z : 0;
+
         if (Depthwise)
         {
             // Tap pairs on words (x[j], x[j+1]): per row (w0, w1) at offset ky·Pitch and (w2, 0) at ky·Pitch + 2.
@@ -108,13 +113,13 @@ internal sealed class KpuConvPlan
                 {
                     for (int ky = 0; ky < 3; ky++)
                     {
-                        DepthwiseWeights[(c * tapPairs) + (2 * ky)] = cw[ky * 3] | (cw[(ky * 3) + 1] << 16);
-                        DepthwiseWeights[(c * tapPairs) + (2 * ky) + 1] = cw[(ky * 3) + 2];
+                        DepthwiseWeights[(c * tapPairs) + (2 * ky)] = Half(cw[ky * 3] + fold) | (Half(cw[(ky * 3) + 1] + fold) << 16);
+                        DepthwiseWeights[(c * tapPairs) + (2 * ky) + 1] = Half(cw[(ky * 3) + 2] + fold);
                     }
                 }
                 else
                 {
-                    DepthwiseWeights[c] = cw[0];
+                    DepthwiseWeights[c] = Half(cw[0] + fold);
                 }
             }
 
@@ -138,7 +143,7 @@ internal sealed class KpuConvPlan
                     int shift = (ic & 1) * 16;
                     for (int t = 0; t < k2; t++)
                     {
-                        PackedWeights[blockBase + (((q * k2) + t) * Channels) + lane] |= w[(((oc * InputChannels) + ic) * k2) + t] << shift;
+                        PackedWeights[blockBase + (((q * k2) + t) * Channels) + lane] |= Half(w[(((oc * InputChannels) + ic) * k2) + t] + fold) << shift;
                     }
                 }
             }
@@ -203,6 +208,50 @@ internal sealed class KpuConvPlan
     }
 
     public int Kernel { get; }
+
+    /// <summary>
+    /// True when the x term is folded into the weights (<see cref="PackedWeights"/> and <see cref="DepthwiseWeights"/>
+    /// hold w + arg_x / 2^shr_x): the convolution sums are then Σx·w + x term, and no Σx or x term is formed.
+    /// </summary>
+    public bool FoldsXTerm { get; }
+
+    /// <summary>
+    /// True when arg_x = z·2^shr_x with every w + z a signed 16-bit value and, per output channel, 255·Σ|w + z| below
+    /// 2^31 (so Σx·(w + z) never leaves int32).
+    /// </summary>
+    private static bool FoldableXTerm(long argX, int shrX, ReadOnlySpan<byte> weights, int outputChannels, int taps, out long z)
+    {
+        z = 0;
+        if (shrX is < 0 or > 62 || (argX & ((1L << shrX) - 1)) != 0)
+        {
+            return false;
+        }
+
+        z = argX >> shrX;
+        if (z is < short.MinValue or > short.MaxValue - 255)
+        {
+            return false;
+        }
+
+        for (int oc = 0; oc < outputChannels; oc++)
+        {
+            long bound = 0;
+            foreach (byte b in weights.Slice(oc * taps, taps))
+            {
+                bound += 255 * Math.Abs(b + z);
+            }
+
+            if (bound > int.MaxValue)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A weight as the 16-bit two's-complement half of a packed word.</summary>
+    private static int Half(long weight) => (int)(weight & 0xFFFF);
 
     /// <summary>
     /// 1, or the stride of a select pool (5, 7) folded into a 1×1 layer: the input is staged at every stride-th row and

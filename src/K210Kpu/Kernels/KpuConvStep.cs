@@ -42,6 +42,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
     private bool _rowMode;
     private bool _needDense;
     private bool _stageWithConvolution;
+    private bool _depthwiseFused;
     private bool _select;
     private int _poolStride;
     private int _chunkRows;
@@ -108,6 +109,8 @@ internal sealed class KpuConvStep : IKpuParallelWork
             int inBytes = KpuRam.RowsFor(plan.SourceWidth, plan.SourceHeight, plan.InputChannels) * KpuRam.RowBytes;
             int outBytes = KpuRam.RowsFor(_outWidth, _outHeight, plan.OutputChannels) * KpuRam.RowBytes;
             _stageWithConvolution = _rowMode && (inputBase + inBytes <= outputBase || outputBase + outBytes <= inputBase);
+            // Unpooled rows of channels with programs: convolution and activation in one pass, no intermediate arrays.
+            _depthwiseFused = _rowMode && _poolType == 0 && KpuConv.DepthwiseFusedSupported;
             if (!_stageWithConvolution)
             {
                 Run(pool, Phase.StageDepthwise, ChannelItems(plan.InputChannels), threads);
@@ -118,10 +121,10 @@ internal sealed class KpuConvStep : IKpuParallelWork
         else
         {
             _staged = workspace.Staged(plan.Pairs * plan.Stride);
-            _tapSums = workspace.TapSums(plan.Stride);
-            _xTerm = workspace.XTerm(plan.FramePositions);
+            _tapSums = plan.FoldsXTerm ? [] : workspace.TapSums(plan.Stride);
+            _xTerm = plan.FoldsXTerm ? [] : workspace.XTerm(plan.FramePositions);
             Run(pool, Phase.StageRows, (plan.PaddedHeight + RowBand - 1) / RowBand, threads);
-            if (plan.Kernel != 1)
+            if (plan.Kernel != 1 && !plan.FoldsXTerm)
             {
                 Run(pool, Phase.XTerm, (plan.FramePositions + XTermChunk - 1) / XTermChunk, threads);
             }
@@ -259,6 +262,11 @@ internal sealed class KpuConvStep : IKpuParallelWork
             }
         }
 
+        if (p.FoldsXTerm)
+        {
+            return;
+        }
+
         int from = r0 * p.Pitch;
         int to = r1 == p.PaddedHeight ? p.Stride : r1 * p.Pitch;
         KpuConv.SumPairs(_staged, p.Stride, p.Pairs, from, to - from, _tapSums);
@@ -288,7 +296,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
         int firstBlock = group * _ocGroupBlocks;
         int lastBlock = Math.Min(firstBlock + _ocGroupBlocks, p.OcBlocks);
         int[] acc = scratch.Acc(KpuConvPlan.Channels * _chunk);
-        ReadOnlySpan<long> xTerm = _xTerm.AsSpan(from, count);
+        ReadOnlySpan<long> xTerm = Part(_xTerm, from, count);
         for (int b = firstBlock; b < lastBlock; b++)
         {
             KpuConv.ConvolveBlock(p, _staged, b, from, count, acc, _chunk);
@@ -341,7 +349,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
                     KpuConv.ConvolveGroup(p, _staged, b, blocks, at, RoundUp(p.Width), acc, _chunk);
                     for (int c = 0; c < channels; c++)
                     {
-                        KpuPool.SelectValues(acc.AsSpan(c * _chunk), _xTerm.AsSpan(at), s, p.Programs[(b * KpuConvPlan.Channels) + c]!.Constant,
+                        KpuPool.SelectValues(acc.AsSpan(c * _chunk), Part(_xTerm, at), s, p.Programs[(b * KpuConvPlan.Channels) + c]!.Constant,
                             values.AsSpan((c * valueCount) + ((oy - oy0) * _outWidth), _outWidth));
                     }
                 }
@@ -361,7 +369,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
                 }
                 else
                 {
-                    FinishRows(oc, oy0, oy1, acc.AsSpan(c * _chunk, count), _xTerm.AsSpan(from), channelValues, activated);
+                    FinishRows(oc, oy0, oy1, acc.AsSpan(c * _chunk, count), Part(_xTerm, from), channelValues, activated);
                 }
             }
         }
@@ -379,7 +387,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
         int rowPitch;
         if (_poolType == 0)
         {
-            KpuActivation.ApplyProgram(program, acc, xTerm[..acc.Length], activated.AsSpan(0, acc.Length));
+            KpuActivation.ApplyProgram(program, acc, Part(xTerm, 0, acc.Length), activated.AsSpan(0, acc.Length));
             rowPitch = p.Pitch;
         }
         else
@@ -389,7 +397,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
                 for (int oy = oy0; oy < oy1; oy++)
                 {
                     int at = (oy - oy0) * s * p.Pitch;
-                    KpuPool.WindowValues(acc[at..], xTerm[at..], p.Pitch, s, program.Constant, program.Monotone < 0, values.Slice((oy - oy0) * _outWidth, _outWidth));
+                    KpuPool.WindowValues(acc[at..], Part(xTerm, at), p.Pitch, s, program.Constant, program.Monotone < 0, values.Slice((oy - oy0) * _outWidth, _outWidth));
                 }
             }
 
@@ -397,6 +405,12 @@ internal sealed class KpuConvStep : IKpuParallelWork
             rowPitch = _outWidth;
         }
 
+        WriteRows(oc, oy0, oy1, activated, rowPitch);
+    }
+
+    /// <summary>Writes output rows [oy0, oy1) of channel <paramref name="oc"/> from <paramref name="activated"/> (rows <paramref name="rowPitch"/> apart) to KPU RAM and, when needed, the dense output.</summary>
+    private void WriteRows(int oc, int oy0, int oy1, byte[] activated, int rowPitch)
+    {
         byte[] ram = _ram.Data;
         int line = KpuRam.LineBytes(_outWidth);
         int ramAt = _outputBase + KpuRam.Offset(_outWidth, _outHeight, oc, oy0, 0);
@@ -475,7 +489,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
             int hi = Math.Min(r0 + p.Width, end);
             if (hi > lo)
             {
-                ApplyChannel(p, oc, acc[(lo - from)..(hi - from)], xTerm[(lo - from)..(hi - from)], destination[(lo - from)..(hi - from)]);
+                ApplyChannel(p, oc, acc[(lo - from)..(hi - from)], Part(xTerm, lo - from, hi - lo), destination[(lo - from)..(hi - from)]);
             }
         }
     }
@@ -535,7 +549,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
         KpuConv.StageWords(_stagedBytes.AsSpan(c * (p.Stride + 1), p.Stride + 1), words.AsSpan(0, p.Stride));
         int[] acc = scratch.Acc(Math.Max(Chunk, _chunk));
         int[] sums = scratch.Sums(Math.Max(Chunk, _chunk));
-        long[] xTerm = scratch.XTerm(Math.Max(Chunk, _chunk));
+        long[] xTerm = p.FoldsXTerm ? [] : scratch.XTerm(Math.Max(Chunk, _chunk));
         if (_rowMode)
         {
             ConvolveDepthwiseRows(c, words, acc, sums, xTerm, scratch);
@@ -546,8 +560,8 @@ internal sealed class KpuConvStep : IKpuParallelWork
         {
             int count = Math.Min(Chunk, p.RoundedPositions - from);
             KpuConv.ConvolveDepthwiseBlock(p, words, c, from, count, acc, sums);
-            KpuConv.SumsToXTerm(sums.AsSpan(0, count), p.ArgX, p.ShrX, xTerm.AsSpan(0, count));
-            Activate(c, from, acc.AsSpan(0, count), xTerm.AsSpan(0, count));
+            SumsToXTerm(sums, count, xTerm);
+            Activate(c, from, acc.AsSpan(0, count), Part(xTerm, 0, count));
         }
     }
 
@@ -563,6 +577,13 @@ internal sealed class KpuConvStep : IKpuParallelWork
             int oy1 = Math.Min(oy0 + _chunkRows, _outHeight);
             int from = oy0 * s * p.Pitch;
             int count = RoundUp((oy1 - oy0) * s * p.Pitch);
+            if (_depthwiseFused)
+            {
+                KpuConv.DepthwiseActivate(p, words, c, p.Programs[c]!, from, count, activated);
+                WriteRows(c, oy0, oy1, activated, p.Pitch);
+                continue;
+            }
+
             Span<long> rowValues = values.AsSpan(0, (oy1 - oy0) * _outWidth);
             if (_select)
             {
@@ -571,7 +592,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
                 {
                     int n = RoundUp(p.Width);
                     KpuConv.ConvolveDepthwiseBlock(p, words, c, oy * s * p.Pitch, n, acc, sums);
-                    KpuConv.SumsToXTerm(sums.AsSpan(0, n), p.ArgX, p.ShrX, xTerm.AsSpan(0, n));
+                    SumsToXTerm(sums, n, xTerm);
                     KpuPool.SelectValues(acc, xTerm, s, program.Constant, rowValues.Slice((oy - oy0) * _outWidth, _outWidth));
                 }
 
@@ -580,10 +601,28 @@ internal sealed class KpuConvStep : IKpuParallelWork
             }
 
             KpuConv.ConvolveDepthwiseBlock(p, words, c, from, count, acc, sums);
-            KpuConv.SumsToXTerm(sums.AsSpan(0, count), p.ArgX, p.ShrX, xTerm.AsSpan(0, count));
-            FinishRows(c, oy0, oy1, acc.AsSpan(0, count), xTerm.AsSpan(0, count), rowValues, activated);
+            SumsToXTerm(sums, count, xTerm);
+            FinishRows(c, oy0, oy1, acc.AsSpan(0, count), Part(xTerm, 0, count), rowValues, activated);
         }
     }
+
+    /// <summary>The depthwise x term of <paramref name="count"/> positions from their Σx (nothing when it is folded into the weights).</summary>
+    private void SumsToXTerm(int[] sums, int count, long[] xTerm)
+    {
+        if (!_plan.FoldsXTerm)
+        {
+            KpuConv.SumsToXTerm(sums.AsSpan(0, count), _plan.ArgX, _plan.ShrX, xTerm.AsSpan(0, count));
+        }
+    }
+
+    /// <summary>
+    /// Part of an x term; an empty x term (folded into the weights, see <see cref="KpuConvPlan.FoldsXTerm"/>) stays
+    /// empty, and every consumer reads it as 0.
+    /// </summary>
+    private static ReadOnlySpan<long> Part(ReadOnlySpan<long> xTerm, int from, int count) => xTerm.IsEmpty ? default : xTerm.Slice(from, count);
+
+    /// <inheritdoc cref="Part(ReadOnlySpan{long}, int, int)"/>
+    private static ReadOnlySpan<long> Part(ReadOnlySpan<long> xTerm, int from) => xTerm.IsEmpty ? default : xTerm[from..];
 
     private void PoolChannel(int oc, KpuWorkspace.Scratch scratch)
     {

@@ -11,18 +11,18 @@ namespace K210Kpu.Kernels;
 /// </summary>
 internal static partial class KpuPool
 {
-    /// <summary><c>values[x] = acc[s·x] + xTerm[s·x] + constant</c> (the top-left tap of each window).</summary>
+    /// <summary><c>values[x] = acc[s·x] + xTerm[s·x] + constant</c> (the top-left tap of each window; an empty x term reads as 0).</summary>
     public static void SelectValues(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int stride, long constant, Span<long> values)
     {
         for (int x = 0; x < values.Length; x++)
         {
-            values[x] = acc[stride * x] + xTerm[stride * x] + constant;
+            values[x] = acc[stride * x] + (xTerm.IsEmpty ? 0 : xTerm[stride * x]) + constant;
         }
     }
 
     /// <summary>
     /// <c>values[x]</c> = the maximum (or, with <paramref name="minimum"/>, the minimum) over the s×s window at column s·x
-    /// of <c>acc + xTerm</c> (rows <paramref name="pitch"/> apart), plus <paramref name="constant"/>.
+    /// of <c>acc + xTerm</c> (rows <paramref name="pitch"/> apart; an empty x term reads as 0), plus <paramref name="constant"/>.
     /// </summary>
     public static void WindowValues(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int pitch, int stride, long constant, bool minimum, Span<long> values)
     {
@@ -34,13 +34,13 @@ internal static partial class KpuPool
 
         for (; x < values.Length; x++)
         {
-            long best = acc[stride * x] + xTerm[stride * x];
+            long best = acc[stride * x] + (xTerm.IsEmpty ? 0 : xTerm[stride * x]);
             for (int ky = 0; ky < stride; ky++)
             {
                 for (int kx = 0; kx < stride; kx++)
                 {
                     int i = (ky * pitch) + (stride * x) + kx;
-                    long v = acc[i] + xTerm[i];
+                    long v = acc[i] + (xTerm.IsEmpty ? 0 : xTerm[i]);
                     best = minimum ? Math.Min(best, v) : Math.Max(best, v);
                 }
             }
@@ -61,6 +61,29 @@ internal static partial class KpuPool
         Vector512<long> even = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
         Vector512<long> odd = even + Vector512<long>.One;
         Vector512<long> k = Vector512.Create(constant);
+        if (xTerm.IsEmpty)
+        {
+            // Without an x term the window runs on the int32 sums (16 outputs per step), widened after the maximum.
+            Vector512<int> even32 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            Vector512<int> odd32 = even32 + Vector512<int>.One;
+            int m = values.Length & ~15;
+            for (int x = 0; x < m; x += 16)
+            {
+                nuint i = (nuint)(2 * x);
+                Vector512<int> r0a = Vector512.LoadUnsafe(ref a0, i), r0b = Vector512.LoadUnsafe(ref a0, i + 16);
+                Vector512<int> r1a = Vector512.LoadUnsafe(ref a0, i + next), r1b = Vector512.LoadUnsafe(ref a0, i + next + 16);
+                Vector512<int> a = minimum ? Vector512.Min(r0a, r1a) : Vector512.Max(r0a, r1a);
+                Vector512<int> b = minimum ? Vector512.Min(r0b, r1b) : Vector512.Max(r0b, r1b);
+                Vector512<int> e32 = Avx512F.PermuteVar16x32x2(a, even32, b);
+                Vector512<int> o32 = Avx512F.PermuteVar16x32x2(a, odd32, b);
+                Vector512<int> best = minimum ? Vector512.Min(e32, o32) : Vector512.Max(e32, o32);
+                (Avx512F.ConvertToVector512Int64(best.GetLower()) + k).StoreUnsafe(ref d0, (nuint)x);
+                (Avx512F.ConvertToVector512Int64(best.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)x + 8);
+            }
+
+            return m;
+        }
+
         for (int x = 0; x < n; x += 8)
         {
             nuint i = (nuint)(2 * x);

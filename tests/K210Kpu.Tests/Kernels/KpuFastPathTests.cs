@@ -41,6 +41,8 @@ public class KpuFastPathTests
         from argX in Gen.Frequency((3, Gen.Long[-300, 300]), (1, Gen.Long[-(1L << 23), (1L << 23) - 1]))
         from argW in Gen.Frequency((3, Gen.Long[-300, 300]), (1, Gen.Long[-(1L << 23), (1L << 23) - 1]))
         from shrX in Gen.Int[0, 15]
+        from foldX in Gen.Frequency((2, Gen.Const(false)), (1, Gen.Const(true)))
+        from z in Gen.Frequency((4, Gen.Long[-300, 300]), (1, Gen.Long[-40000, 40000]))
         from shrW in Gen.Int[0, 15]
         from argAdd in Gen.Frequency((3, Gen.Long[-100000, 100000]), (1, Gen.Long[-(1L << 39), (1L << 39) - 1]))
         from batches in Gen.Frequency((4, Gen.Const(1)), (1, Gen.Int[2, 3]))
@@ -52,13 +54,23 @@ public class KpuFastPathTests
             new KpuRegisterBuilder
             {
                 InW = w, InH = h, InC = dw ? oc : ic, OutC = oc, KernelType = kernel, Depthwise = dw, PoolType = pool, PadValue = pad,
-                ArgX = argX, ArgW = argW, ShrX = shrX, ShrW = shrW, ArgAdd = argAdd,
+                ArgX = foldX ? FoldableArgX(z, shrX) : argX, ArgW = argW, ShrX = shrX, ShrW = shrW, ArgAdd = argAdd,
                 SrcRow = (seed & 0x3FF) + 3, DstRow = (seed & 1) == 0 ? 9000 + ((seed >> 10) & 0xFF) : (seed & 0x3FF) + 3 + ((seed >> 12) & 7),
             },
             batches,
             unsorted,
             wide,
             seed);
+
+    /// <summary>
+    /// arg_x = z·2^shr_x within the 24-bit field, as compilers emit it (an integer input offset): the x term then folds
+    /// into the weights unless some w + z leaves 16 bits.
+    /// </summary>
+    private static long FoldableArgX(long z, int shrX)
+    {
+        long limit = 1L << (23 - shrX);
+        return Math.Clamp(z, -limit, limit - 1) << shrX;
+    }
 
     private static KpuConvLayer Build(Layer c, Random rnd)
     {
@@ -176,7 +188,7 @@ public class KpuFastPathTests
     [Fact]
     public void RowModeLayers_FastEqualsScalar()
     {
-        int poolsFirst = 0;
+        int poolsFirst = 0, folded = 0;
         Gen.Select(Layers, Gen.Int[0, 5]).Sample((original, p) =>
         {
             int pool = new[] { 0, 1, 3, 5, 7, 2 }[p];
@@ -196,9 +208,15 @@ public class KpuFastPathTests
                 Interlocked.Increment(ref poolsFirst);
             }
 
+            if (plan.FoldsXTerm)
+            {
+                Interlocked.Increment(ref folded);
+            }
+
             Compare(c, layer);
         }, iter: 300);
         Assert.True(poolsFirst > 150, $"row mode in only {poolsFirst} of 300 layers");
+        Assert.True(folded is > 60 and < 240, $"the x term folded in {folded} of 300 layers");
     }
 
     [Theory]
@@ -216,13 +234,14 @@ public class KpuFastPathTests
     [InlineData(33, 2, 1024, 8, 0, false, 2)]
     public void K210Shapes_FastEqualsScalar(int w, int h, int ic, int oc, int kernel, bool dw, int pool)
     {
-        for (int seed = 0; seed < 3; seed++)
+        // Seeds 0 and 1 fold the x term into the weights, 2 does not, 3 has the compilers' form (an offset · 2^15).
+        for (int seed = 0; seed < 4; seed++)
         {
             Compare(new Layer(
                 new KpuRegisterBuilder
                 {
                     InW = w, InH = h, InC = dw ? oc : ic, OutC = oc, KernelType = kernel, Depthwise = dw, PoolType = pool, PadValue = seed * 100,
-                    ArgX = -9 - seed, ShrX = seed, ArgW = -120, ShrW = 3, ArgAdd = 5000 * (seed - 1), SrcRow = 100, DstRow = 16000,
+                    ArgX = seed == 3 ? -(100 + w) << 15 : -9 - seed, ShrX = seed == 3 ? 15 : seed, ArgW = -120, ShrW = 3, ArgAdd = 5000 * (seed - 1), SrcRow = 100, DstRow = 16000,
                 },
                 1,
                 seed == 2,

@@ -152,6 +152,34 @@ internal static partial class KpuActivation
         return n;
     }
 
+    /// <summary>One of a program's forms, chosen once per channel so that kernels specialize on it (no branch per step).</summary>
+    internal interface IProgramForm
+    {
+        /// <summary>16 pre-norm values in double lanes (exact integers) → 16 output bytes.</summary>
+        static abstract Vector128<byte> Evaluate(in ProgramVectors e, Vector512<double> low, Vector512<double> high);
+    }
+
+    /// <summary>The fused one formula (<see cref="KpuChannelProgram.Fused"/>).</summary>
+    internal readonly struct FusedForm : IProgramForm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Evaluate(in ProgramVectors e, Vector512<double> low, Vector512<double> high) => e.EvaluateFused(low, high);
+    }
+
+    /// <summary>The segment search on int32 lanes (<see cref="KpuChannelProgram.SearchInt32"/>, more than one segment).</summary>
+    internal readonly struct SearchForm : IProgramForm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Evaluate(in ProgramVectors e, Vector512<double> low, Vector512<double> high) => e.EvaluateSearch16(low, high);
+    }
+
+    /// <summary>Whichever form the program has (<see cref="ProgramVectors.Evaluate16"/>).</summary>
+    internal readonly struct AnyForm : IProgramForm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Evaluate(in ProgramVectors e, Vector512<double> low, Vector512<double> high) => e.Evaluate16(low, high);
+    }
+
     /// <summary>A program's tables in registers.</summary>
     internal readonly struct ProgramVectors
     {

@@ -388,6 +388,24 @@ internal static partial class KpuConv
         ref readonly KpuActivation.ProgramVectors e = ref program.Vectors;
         Vector512<double> scale = Vector512.Create(Math.ScaleB((double)plan.ArgX, -plan.ShrX));
         Vector512<double> constant = Vector512.Create((double)program.Constant);
+        if (plan.FoldsXTerm && tapPairs == 6)
+        {
+            if (program.Fused)
+            {
+                Depthwise3x3Folded<KpuActivation.FusedForm>(plan, words, channel, program, from, count, destination);
+            }
+            else if (program.SearchInt32 && program.Count > 1)
+            {
+                Depthwise3x3Folded<KpuActivation.SearchForm>(plan, words, channel, program, from, count, destination);
+            }
+            else
+            {
+                Depthwise3x3Folded<KpuActivation.AnyForm>(plan, words, channel, program, from, count, destination);
+            }
+
+            return;
+        }
+
         if (plan.FoldsXTerm)
         {
             // The x term is in the weights: Σx·(w + z) is v − constant already.
@@ -422,6 +440,41 @@ internal static partial class KpuConv
             Vector512<double> high = Avx512F.ConvertToVector512Double(a.GetUpper()) + constant +
                 Avx512F.RoundScale(Avx512F.ConvertToVector512Double(s.GetUpper()) * scale, 0x09);
             e.Evaluate16(low, high).StoreUnsafe(ref d0, (nuint)b);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DepthwiseActivateVector512"/> for a 3×3 channel whose x term is in the weights: the six tap-pair weights
+    /// in registers, the taps unrolled, the program's form fixed by <typeparamref name="TForm"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Depthwise3x3Folded<TForm>(KpuConvPlan plan, int[] words, int channel, KpuChannelProgram program, int from, int count, Span<byte> destination)
+        where TForm : struct, KpuActivation.IProgramForm
+    {
+        ref int w = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(plan.DepthwiseWeights), channel * 6);
+        Vector512<short> k0 = Vector512.Create(w).AsInt16();
+        Vector512<short> k1 = Vector512.Create(Unsafe.Add(ref w, 1)).AsInt16();
+        Vector512<short> k2 = Vector512.Create(Unsafe.Add(ref w, 2)).AsInt16();
+        Vector512<short> k3 = Vector512.Create(Unsafe.Add(ref w, 3)).AsInt16();
+        Vector512<short> k4 = Vector512.Create(Unsafe.Add(ref w, 4)).AsInt16();
+        Vector512<short> k5 = Vector512.Create(Unsafe.Add(ref w, 5)).AsInt16();
+        nuint row = (nuint)plan.Pitch; // tap pairs at 0, 2, P, P + 2, 2P, 2P + 2 (see KpuConvPlan.DepthwiseOffsets)
+        ref int x0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(words), from);
+        ref byte d0 = ref MemoryMarshal.GetReference(destination);
+        ref readonly KpuActivation.ProgramVectors e = ref program.Vectors;
+        Vector512<double> constant = Vector512.Create((double)program.Constant);
+        for (int b = 0; b < count; b += KpuConvPlan.Granule)
+        {
+            ref int x = ref Unsafe.Add(ref x0, b);
+            Vector512<int> top = Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref x).AsInt16(), k0) +
+                Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref x, 2).AsInt16(), k1);
+            Vector512<int> middle = Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref x, row).AsInt16(), k2) +
+                Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref x, row + 2).AsInt16(), k3);
+            Vector512<int> bottom = Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref x, 2 * row).AsInt16(), k4) +
+                Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref x, (2 * row) + 2).AsInt16(), k5);
+            Vector512<int> a = top + middle + bottom;
+            TForm.Evaluate(in e, Avx512F.ConvertToVector512Double(a.GetLower()) + constant, Avx512F.ConvertToVector512Double(a.GetUpper()) + constant)
+                .StoreUnsafe(ref d0, (nuint)b);
         }
     }
 }

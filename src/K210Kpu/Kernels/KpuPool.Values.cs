@@ -63,25 +63,41 @@ internal static partial class KpuPool
         Vector512<long> k = Vector512.Create(constant);
         if (xTerm.IsEmpty)
         {
-            // Without an x term the window runs on the int32 sums (16 outputs per step), widened after the maximum.
+            // Without an x term the window runs on the int32 sums (16 outputs per step, the last step overlapping the
+            // one before it; 8 per step for rows of 8 to 15), widened after the maximum.
+            int length = values.Length;
+            if (length < 8)
+            {
+                return 0;
+            }
+
             Vector512<int> even32 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
             Vector512<int> odd32 = even32 + Vector512<int>.One;
-            int m = values.Length & ~15;
-            for (int x = 0; x < m; x += 16)
+            int step = length >= 16 ? 16 : 8;
+            for (int x = 0; x < length; x += step)
             {
-                nuint i = (nuint)(2 * x);
-                Vector512<int> r0a = Vector512.LoadUnsafe(ref a0, i), r0b = Vector512.LoadUnsafe(ref a0, i + 16);
-                Vector512<int> r1a = Vector512.LoadUnsafe(ref a0, i + next), r1b = Vector512.LoadUnsafe(ref a0, i + next + 16);
+                int at = Math.Min(x, length - step);
+                nuint i = (nuint)(2 * at);
+                Vector512<int> r0a = Vector512.LoadUnsafe(ref a0, i), r1a = Vector512.LoadUnsafe(ref a0, i + next);
                 Vector512<int> a = minimum ? Vector512.Min(r0a, r1a) : Vector512.Max(r0a, r1a);
+                if (step == 8)
+                {
+                    Vector256<int> e8 = Avx512F.PermuteVar16x32(a, even32).GetLower();
+                    Vector256<int> o8 = Avx512F.PermuteVar16x32(a, odd32).GetLower();
+                    (Avx512F.ConvertToVector512Int64(minimum ? Vector256.Min(e8, o8) : Vector256.Max(e8, o8)) + k).StoreUnsafe(ref d0, (nuint)at);
+                    continue;
+                }
+
+                Vector512<int> r0b = Vector512.LoadUnsafe(ref a0, i + 16), r1b = Vector512.LoadUnsafe(ref a0, i + next + 16);
                 Vector512<int> b = minimum ? Vector512.Min(r0b, r1b) : Vector512.Max(r0b, r1b);
                 Vector512<int> e32 = Avx512F.PermuteVar16x32x2(a, even32, b);
                 Vector512<int> o32 = Avx512F.PermuteVar16x32x2(a, odd32, b);
                 Vector512<int> best = minimum ? Vector512.Min(e32, o32) : Vector512.Max(e32, o32);
-                (Avx512F.ConvertToVector512Int64(best.GetLower()) + k).StoreUnsafe(ref d0, (nuint)x);
-                (Avx512F.ConvertToVector512Int64(best.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)x + 8);
+                (Avx512F.ConvertToVector512Int64(best.GetLower()) + k).StoreUnsafe(ref d0, (nuint)at);
+                (Avx512F.ConvertToVector512Int64(best.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)at + 8);
             }
 
-            return m;
+            return length;
         }
 
         for (int x = 0; x < n; x += 8)

@@ -92,9 +92,12 @@ internal sealed class KpuConvStep : IKpuParallelWork
             _select = _poolType is 5 or 7;
             _poolStride = KpuPool.Stride(_poolType);
             int rowPositions = _select ? plan.Width : _poolStride * plan.Pitch;
-            _chunkRows = Math.Clamp(1024 / rowPositions, 1, Math.Max(1, _outHeight));
-            _chunk = RoundUp(_select ? plan.Width : _chunkRows * rowPositions);
+            // Row chunks of at most ~1024 positions, as even as the rows allow (no short last chunk).
+            int maxRows = Math.Clamp(1024 / rowPositions, 1, Math.Max(1, _outHeight));
+            _chunks = (_outHeight + maxRows - 1) / maxRows;
+            _chunkRows = Math.Max(1, (_outHeight + _chunks - 1) / _chunks);
             _chunks = (_outHeight + _chunkRows - 1) / _chunkRows;
+            _chunk = RoundUp(_select ? plan.Width : _chunkRows * rowPositions);
         }
         else
         {
@@ -136,7 +139,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
                 _chunks = (plan.RoundedPositions + _chunk - 1) / _chunk;
             }
 
-            int groups = Math.Clamp((4 * threads) / _chunks, 1, plan.OcBlocks);
+            int groups = Math.Clamp(((4 * threads) + _chunks - 1) / _chunks, 1, plan.OcBlocks);
             _ocGroupBlocks = (plan.OcBlocks + groups - 1) / groups;
             groups = (plan.OcBlocks + _ocGroupBlocks - 1) / _ocGroupBlocks;
             Run(pool, Phase.Convolve, _chunks * groups, threads);

@@ -24,6 +24,7 @@ internal sealed class KpuWorkerPool
     private int[] _end = [];
     private int _active;
     private int _pending;
+    private int _generation;
     private ExceptionDispatchInfo? _failure;
 
     private KpuWorkerPool(int workers)
@@ -88,6 +89,9 @@ internal sealed class KpuWorkerPool
             _active = participants - 1;
             _pending = participants - 1;
             _done.Reset();
+
+            // Workers that are still spinning see the new generation at once; sleeping ones need the event.
+            Interlocked.Increment(ref _generation);
             for (int i = 0; i < _active; i++)
             {
                 _start[i].Set();
@@ -98,8 +102,14 @@ internal sealed class KpuWorkerPool
             // A worker of the previous step may set _done late (after its decrement, which let that step end), so a
             // wake-up alone proves nothing: only _pending reaching 0 does. Reset before re-checking, so a set that
             // races with the reset is never lost (the decrement it follows is already visible).
+            long spinUntil = 0;
             while (Volatile.Read(ref _pending) != 0)
             {
+                if (Spin(ref spinUntil))
+                {
+                    continue;
+                }
+
                 _done.Wait();
                 _done.Reset();
             }
@@ -140,13 +150,48 @@ internal sealed class KpuWorkerPool
         }
     }
 
+    /// <summary>How long a waiting participant spins before it sleeps.</summary>
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 1000;
+
+    /// <summary>One short spin; false once the waiter has spun for <see cref="SpinTicks"/> (its clock starts on the first call).</summary>
+    private static bool Spin(ref long until)
+    {
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (until == 0)
+        {
+            until = now + SpinTicks;
+        }
+
+        if (now >= until)
+        {
+            return false;
+        }
+
+        Thread.SpinWait(30);
+        return true;
+    }
+
     private void WorkerLoop(int worker)
     {
         ManualResetEventSlim start = _start[worker - 1];
+        int seen = 0;
         while (true)
         {
-            start.Wait();
-            start.Reset();
+            // Steps of one model come microseconds apart: spin a while before sleeping, since waking a sleeping thread
+            // costs tens of microseconds, as long as a small step. A set that races with the reset is never lost: the
+            // generation it follows is re-read after the reset.
+            int generation;
+            long spinUntil = 0;
+            while ((generation = Volatile.Read(ref _generation)) == seen)
+            {
+                if (!Spin(ref spinUntil))
+                {
+                    start.Wait();
+                    start.Reset();
+                }
+            }
+
+            seen = generation;
             Drain(worker);
             if (Interlocked.Decrement(ref _pending) == 0)
             {

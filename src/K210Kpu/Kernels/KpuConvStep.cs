@@ -43,6 +43,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
     private bool _needDense;
     private bool _stageWithConvolution;
     private bool _depthwiseFused;
+    private bool _stageInItems;
     private bool _select;
     private int _poolStride;
     private int _chunkRows;
@@ -69,6 +70,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
         KpuLayerArgument a = layer.Arguments;
         _plan = plan;
         _ram = ram;
+        _stageInItems = false;
         _inputBase = inputBase;
         _outputBase = outputBase;
         _output = output;
@@ -126,6 +128,29 @@ internal sealed class KpuConvStep : IKpuParallelWork
             _staged = workspace.Staged(plan.Pairs * plan.Stride);
             _tapSums = plan.FoldsXTerm ? [] : workspace.TapSums(plan.Stride);
             _xTerm = plan.FoldsXTerm ? [] : workspace.XTerm(plan.FramePositions);
+
+            // 1×1 rows without an x term need only their own input rows: each item stages the rows it convolves (for
+            // every output channel), one step per layer instead of two, when no output row can overwrite input.
+            int inBytes = KpuRam.RowsFor(plan.SourceWidth, plan.SourceHeight, plan.InputChannels) * KpuRam.RowBytes;
+            int outBytes = KpuRam.RowsFor(_outWidth, _outHeight, plan.OutputChannels) * KpuRam.RowBytes;
+            _stageInItems = _rowMode && plan.Kernel == 1 && plan.FoldsXTerm && !_select &&
+                (inputBase + inBytes <= outputBase || outputBase + outBytes <= inputBase);
+            if (_stageInItems)
+            {
+                int wanted = Math.Min(_outHeight, 2 * threads);
+                if (_chunks < wanted)
+                {
+                    _chunkRows = (_outHeight + wanted - 1) / wanted;
+                    _chunks = (_outHeight + _chunkRows - 1) / _chunkRows;
+                    _chunk = RoundUp(_chunkRows * _poolStride * plan.Pitch);
+                }
+
+                _ocGroupBlocks = plan.OcBlocks;
+                Run(pool, Phase.Convolve, _chunks, threads);
+                _ram = null!;
+                return;
+            }
+
             Run(pool, Phase.StageRows, (plan.PaddedHeight + RowBand - 1) / RowBand, threads);
             if (plan.Kernel != 1 && !plan.FoldsXTerm)
             {
@@ -214,12 +239,13 @@ internal sealed class KpuConvStep : IKpuParallelWork
         return _inputBase + KpuRam.Offset(p.SourceWidth, p.SourceHeight, c, y, 0);
     }
 
-    private void StageRows(int band)
+    private void StageRows(int band) => StageRows(band * RowBand, Math.Min((band * RowBand) + RowBand, _plan.PaddedHeight));
+
+    /// <summary>Stages frame rows [r0, r1) of every input-channel pair (and, unless folded, their Σx and x term).</summary>
+    private void StageRows(int r0, int r1)
     {
         KpuConvPlan p = _plan;
         int pad = p.Kernel == 3 ? 1 : 0;
-        int r0 = band * RowBand;
-        int r1 = Math.Min(r0 + RowBand, p.PaddedHeight);
         byte[] ram = _ram.Data;
         int line = KpuRam.LineBytes(p.SourceWidth) * p.Subsample;
         for (int q = 0; q < p.Pairs; q++)
@@ -330,6 +356,11 @@ internal sealed class KpuConvStep : IKpuParallelWork
         int oy0 = chunk * _chunkRows;
         int oy1 = Math.Min(oy0 + _chunkRows, _outHeight);
         int rows = oy1 - oy0;
+        if (_stageInItems)
+        {
+            StageRows(oy0 * _poolStride, oy1 == _outHeight ? p.PaddedHeight : Math.Min(oy1 * _poolStride, p.PaddedHeight));
+        }
+
         int firstBlock = group * _ocGroupBlocks;
         int lastBlock = Math.Min(firstBlock + _ocGroupBlocks, p.OcBlocks);
         const int GroupChannels = KpuConv.GroupBlocks * KpuConvPlan.Channels;

@@ -133,18 +133,12 @@ internal sealed class KpuConvStep : IKpuParallelWork
             // every output channel), one step per layer instead of two, when no output row can overwrite input.
             int inBytes = KpuRam.RowsFor(plan.SourceWidth, plan.SourceHeight, plan.InputChannels) * KpuRam.RowBytes;
             int outBytes = KpuRam.RowsFor(_outWidth, _outHeight, plan.OutputChannels) * KpuRam.RowBytes;
-            _stageInItems = _rowMode && plan.Kernel == 1 && plan.FoldsXTerm && !_select &&
+            // Only where the map has rows enough for two chunks per thread: splitting a small map finer would make
+            // every item stream all the weights for a few positions.
+            _stageInItems = _rowMode && plan.Kernel == 1 && plan.FoldsXTerm && !_select && _chunks >= 2 * threads &&
                 (inputBase + inBytes <= outputBase || outputBase + outBytes <= inputBase);
             if (_stageInItems)
             {
-                int wanted = Math.Min(_outHeight, 2 * threads);
-                if (_chunks < wanted)
-                {
-                    _chunkRows = (_outHeight + wanted - 1) / wanted;
-                    _chunks = (_outHeight + _chunkRows - 1) / _chunkRows;
-                    _chunk = RoundUp(_chunkRows * _poolStride * plan.Pitch);
-                }
-
                 _ocGroupBlocks = plan.OcBlocks;
                 Run(pool, Phase.Convolve, _chunks, threads);
                 _ram = null!;

@@ -232,6 +232,8 @@ public class KpuFastPathTests
     [InlineData(14, 14, 64, 64, 1, false, 0)]
     [InlineData(64, 3, 1024, 4, 1, false, 0)]
     [InlineData(33, 2, 1024, 8, 0, false, 2)]
+    [InlineData(64, 64, 16, 32, 0, false, 0)]
+    [InlineData(56, 120, 8, 24, 0, false, 1)]
     public void K210Shapes_FastEqualsScalar(int w, int h, int ic, int oc, int kernel, bool dw, int pool)
     {
         // Seeds 0 and 1 fold the x term into the weights, 2 does not, 3 has the compilers' form (an offset · 2^15).

@@ -354,19 +354,20 @@ internal sealed class KpuConvPlan
 
     /// <summary>
     /// True when pool <paramref name="poolType"/> can be applied to the pre-norm values before batch-norm + activation,
-    /// exactly: select pools (5, 7) always (only the selected positions are activated), max pools (1, 3) when every
-    /// channel's program is monotone (the maximum of the outputs is the output of the maximum, or of the minimum).
+    /// exactly: select pools (5, 7) always (only the selected positions are activated), max pools (1, 3, and 9, whose
+    /// taps past the map read 0, below every output) when every channel's program is monotone (the maximum of the
+    /// outputs is the output of the maximum, or of the minimum).
     /// </summary>
     public bool PoolsFirst(int poolType)
     {
-        if (poolType is not (1 or 3 or 5 or 7))
+        if (poolType is not (1 or 3 or 5 or 7 or 9))
         {
             return false;
         }
 
         foreach (KpuChannelProgram? program in Programs)
         {
-            if (program is null || (poolType is 1 or 3 && program.Monotone == 0))
+            if (program is null || (poolType is 1 or 3 or 9 && program.Monotone == 0))
             {
                 return false;
             }

@@ -99,7 +99,8 @@ internal sealed class KpuConvStep : IKpuParallelWork
             _chunks = (_outHeight + maxRows - 1) / maxRows;
             _chunkRows = Math.Max(1, (_outHeight + _chunks - 1) / _chunks);
             _chunks = (_outHeight + _chunkRows - 1) / _chunkRows;
-            _chunk = RoundUp(_select ? plan.Width : _chunkRows * rowPositions);
+            // Pool 9 (2×2, stride 1) also reads the row below each chunk.
+            _chunk = RoundUp(_select ? plan.Width : (_chunkRows + (_poolType == 9 ? 1 : 0)) * rowPositions);
         }
         else
         {
@@ -135,7 +136,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
             int outBytes = KpuRam.RowsFor(_outWidth, _outHeight, plan.OutputChannels) * KpuRam.RowBytes;
             // Only where the map has rows enough for two chunks per thread: splitting a small map finer would make
             // every item stream all the weights for a few positions.
-            _stageInItems = _rowMode && plan.Kernel == 1 && plan.FoldsXTerm && !_select && _chunks >= 2 * threads &&
+            _stageInItems = _rowMode && plan.Kernel == 1 && plan.FoldsXTerm && !_select && _poolType != 9 && _chunks >= 2 * threads &&
                 (inputBase + inBytes <= outputBase || outputBase + outBytes <= inputBase);
             if (_stageInItems)
             {
@@ -364,7 +365,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
         byte[] activated = scratch.Compact(Math.Max(_chunk, valueCount));
         int s = _poolStride;
         int from = oy0 * s * p.Pitch;
-        int count = RoundUp(rows * s * p.Pitch);
+        int count = RoundUp((rows + (_poolType == 9 && oy1 < p.Height ? 1 : 0)) * s * p.Pitch);
         for (int b = firstBlock; b < lastBlock; b += KpuConv.GroupBlocks)
         {
             int blocks = Math.Min(KpuConv.GroupBlocks, lastBlock - b);
@@ -425,7 +426,15 @@ internal sealed class KpuConvStep : IKpuParallelWork
                 for (int oy = oy0; oy < oy1; oy++)
                 {
                     int at = (oy - oy0) * s * p.Pitch;
-                    KpuPool.WindowValues(acc[at..], Part(xTerm, at), p.Pitch, s, program.Constant, program.Monotone < 0, values.Slice((oy - oy0) * _outWidth, _outWidth));
+                    Span<long> rowValues = values.Slice((oy - oy0) * _outWidth, _outWidth);
+                    if (_poolType == 9)
+                    {
+                        KpuPool.OverlappingWindowValues(acc[at..], Part(xTerm, at), p.Pitch, oy == p.Height - 1, program.Constant, program.Monotone < 0, rowValues);
+                    }
+                    else
+                    {
+                        KpuPool.WindowValues(acc[at..], Part(xTerm, at), p.Pitch, s, program.Constant, program.Monotone < 0, rowValues);
+                    }
                 }
             }
 
@@ -604,7 +613,7 @@ internal sealed class KpuConvStep : IKpuParallelWork
         {
             int oy1 = Math.Min(oy0 + _chunkRows, _outHeight);
             int from = oy0 * s * p.Pitch;
-            int count = RoundUp((oy1 - oy0) * s * p.Pitch);
+            int count = RoundUp((oy1 - oy0 + (_poolType == 9 && oy1 < p.Height ? 1 : 0)) * s * p.Pitch);
             if (_depthwiseFused)
             {
                 KpuConv.DepthwiseActivate(p, words, c, p.Programs[c]!, from, count, activated);

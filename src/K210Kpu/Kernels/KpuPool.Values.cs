@@ -49,6 +49,74 @@ internal static partial class KpuPool
         }
     }
 
+    /// <summary>
+    /// Pool 9 (2×2 windows at every column, stride 1) on one output row: <c>values[x]</c> = the maximum (or minimum) of
+    /// <c>acc + xTerm</c> over columns x, x + 1 of this row and, unless <paramref name="lastRow"/>, of the next one
+    /// (<paramref name="pitch"/> on), plus <paramref name="constant"/>. Taps past the last column or row are left out:
+    /// the reference reads 0 there, below every activated value, so they never win.
+    /// </summary>
+    public static void OverlappingWindowValues(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int pitch, bool lastRow, long constant, bool minimum, Span<long> values)
+    {
+        int width = values.Length;
+        int x = 0;
+        if (xTerm.IsEmpty && Avx512F.IsSupported && width > 16)
+        {
+            x = OverlappingWindowValuesVector512(acc, pitch, lastRow, constant, minimum, values);
+        }
+
+        for (; x < width; x++)
+        {
+            long best = Value(acc, xTerm, x);
+            if (x + 1 < width)
+            {
+                best = Best(best, Value(acc, xTerm, x + 1), minimum);
+            }
+
+            if (!lastRow)
+            {
+                best = Best(best, Value(acc, xTerm, pitch + x), minimum);
+                if (x + 1 < width)
+                {
+                    best = Best(best, Value(acc, xTerm, pitch + x + 1), minimum);
+                }
+            }
+
+            values[x] = best + constant;
+        }
+
+        static long Value(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int i) => acc[i] + (xTerm.IsEmpty ? 0 : xTerm[i]);
+
+        static long Best(long a, long b, bool minimum) => minimum ? Math.Min(a, b) : Math.Max(a, b);
+    }
+
+    /// <summary>The whole windows of <see cref="OverlappingWindowValues"/> (columns 0 .. width − 2) on int32 sums, 16 at a time; returns how many it did.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int OverlappingWindowValuesVector512(ReadOnlySpan<int> acc, int pitch, bool lastRow, long constant, bool minimum, Span<long> values)
+    {
+        int whole = values.Length - 1;
+        ref int a0 = ref MemoryMarshal.GetReference(acc);
+        ref long d0 = ref MemoryMarshal.GetReference(values);
+        nuint next = (nuint)pitch;
+        Vector512<long> k = Vector512.Create(constant);
+        for (int x = 0; x < whole; x += 16)
+        {
+            nuint at = (nuint)Math.Min(x, whole - 16);
+            Vector512<int> left = Vector512.LoadUnsafe(ref a0, at), right = Vector512.LoadUnsafe(ref a0, at + 1);
+            Vector512<int> best = minimum ? Vector512.Min(left, right) : Vector512.Max(left, right);
+            if (!lastRow)
+            {
+                left = Vector512.LoadUnsafe(ref a0, at + next);
+                right = Vector512.LoadUnsafe(ref a0, at + next + 1);
+                best = minimum ? Vector512.Min(best, Vector512.Min(left, right)) : Vector512.Max(best, Vector512.Max(left, right));
+            }
+
+            (Avx512F.ConvertToVector512Int64(best.GetLower()) + k).StoreUnsafe(ref d0, at);
+            (Avx512F.ConvertToVector512Int64(best.GetUpper()) + k).StoreUnsafe(ref d0, at + 8);
+        }
+
+        return whole;
+    }
+
     /// <summary>2×2 windows, 8 outputs at a time: vertical max of two rows, then of even and odd columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PairWindowValuesVector512(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int pitch, long constant, bool minimum, Span<long> values)

@@ -183,15 +183,15 @@ public class KpuFastPathTests
 
     /// <summary>
     /// Layers as compilers emit them, which run in row mode: no pool, or a pool before the activation (select pools;
-    /// max pools over monotone channels); a mean pool as the contrast.
+    /// max pools, 9 included, over monotone channels); a mean pool as the contrast.
     /// </summary>
     [Fact]
     public void RowModeLayers_FastEqualsScalar()
     {
         int poolsFirst = 0, folded = 0;
-        Gen.Select(Layers, Gen.Int[0, 5]).Sample((original, p) =>
+        Gen.Select(Layers, Gen.Int[0, 6]).Sample((original, p) =>
         {
-            int pool = new[] { 0, 1, 3, 5, 7, 2 }[p];
+            int pool = new[] { 0, 1, 3, 5, 7, 9, 2 }[p];
             KpuRegisterBuilder r = original.Registers with
             {
                 PoolType = pool,
@@ -233,6 +233,9 @@ public class KpuFastPathTests
     [InlineData(64, 3, 1024, 4, 1, false, 0)]
     [InlineData(33, 2, 1024, 8, 0, false, 2)]
     [InlineData(64, 64, 16, 32, 0, false, 0)]
+    [InlineData(20, 9, 24, 24, 1, true, 9)]
+    [InlineData(18, 11, 8, 12, 1, false, 9)]
+    [InlineData(40, 30, 12, 20, 0, false, 9)]
     [InlineData(56, 120, 8, 24, 0, false, 1)]
     public void K210Shapes_FastEqualsScalar(int w, int h, int ic, int oc, int kernel, bool dw, int pool)
     {

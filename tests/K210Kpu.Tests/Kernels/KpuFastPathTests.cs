@@ -255,6 +255,46 @@ public class KpuFastPathTests
         }
     }
 
+    /// <summary>
+    /// Row mode on maps of several row chunks, realistic tables (pools before the activation, the x term folded or not):
+    /// each chunk's windows reach into the next chunk's first row (pool 9) or its own rows only.
+    /// </summary>
+    [Theory]
+    [InlineData(140, 30, 16, 24, 0, false, 9)]
+    [InlineData(60, 40, 8, 20, 1, false, 9)]
+    [InlineData(70, 33, 12, 12, 1, true, 9)]
+    [InlineData(96, 40, 16, 40, 0, false, 1)]
+    [InlineData(64, 64, 20, 36, 0, false, 0)]
+    [InlineData(50, 40, 10, 10, 1, true, 3)]
+    public void RowModeShapes_FastEqualsScalar(int w, int h, int ic, int oc, int kernel, bool dw, int pool)
+    {
+        int rowMode = 0;
+        for (int seed = 0; seed < 6; seed++)
+        {
+            Layer c = new(
+                new KpuRegisterBuilder
+                {
+                    InW = w, InH = h, InC = dw ? oc : ic, OutC = oc, KernelType = kernel, Depthwise = dw, PoolType = pool, PadValue = 40 * seed,
+                    ArgX = seed % 2 == 0 ? -(60 + seed) << 15 : -1000 - seed, ShrX = seed % 2 == 0 ? 15 : 3, ArgW = -70, ShrW = 2, ArgAdd = 300 * seed,
+                    SrcRow = 100, DstRow = 16000,
+                },
+                1,
+                false,
+                false,
+                seed + (w * 31));
+            KpuConvLayer layer = BuildRealistic(c, new Random(c.Seed));
+            KpuConvPlan plan = KpuConvPlan.For(layer);
+            if (plan.PoolsFirst(pool) || (pool == 0 && plan.AllPrograms))
+            {
+                rowMode++;
+            }
+
+            Compare(c, layer);
+        }
+
+        Assert.True(rowMode >= 3, $"row mode in only {rowMode} of 6 layers");
+    }
+
     [Fact]
     public void Activation_ExtremeValues_FastEqualsScalar()
     {

@@ -51,7 +51,7 @@ internal static partial class KpuActivation
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ApplyProgramVector512(KpuChannelProgram p, ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, Span<byte> destination)
     {
-        int n = acc.Length & ~7;
+        int n = acc.Length & ~15;
         ref int a0 = ref MemoryMarshal.GetReference(acc);
         ref long x0 = ref MemoryMarshal.GetReference(xTerm);
         ref byte d0 = ref MemoryMarshal.GetReference(destination);
@@ -83,13 +83,15 @@ internal static partial class KpuActivation
             }
         }
 
-        for (; i < n; i += 8)
+        // The last up to 7 values as one more step of 8 ending at the last value (the overlap is written twice, the same).
+        for (int end = acc.Length; i < end && end >= 8; i += 8)
         {
-            Vector512<long> v = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)i)) + Vector512.LoadUnsafe(ref x0, (nuint)i) + k;
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, i), e.Evaluate(v));
+            int at = Math.Min(i, end - 8);
+            Vector512<long> v = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref a0, (nuint)at)) + Vector512.LoadUnsafe(ref x0, (nuint)at) + k;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, at), e.Evaluate(v));
         }
 
-        return n;
+        return acc.Length >= 8 ? acc.Length : 0;
     }
 
     /// <summary><see cref="ApplyProgramVector512"/> without an x term: v = acc + constant, in double lanes (exact integers).</summary>
@@ -118,7 +120,15 @@ internal static partial class KpuActivation
             }
         }
 
-        return n;
+        // The last up to 15 values in steps of 8, the last one ending at the last value (overlaps are written twice, the same).
+        for (int i = n, end = acc.Length; i < end && end >= 8; i += 8)
+        {
+            int at = Math.Min(i, end - 8);
+            Vector512<double> v = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref a0, (nuint)at)) + k;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, at), e.Evaluate(v));
+        }
+
+        return acc.Length >= 8 ? acc.Length : 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -144,12 +154,14 @@ internal static partial class KpuActivation
             }
         }
 
-        for (; i < n; i += 8)
+        // Steps of 8, the last one ending at the last value (overlaps are written twice, the same).
+        for (int end = values.Length; i < end && end >= 8; i += 8)
         {
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, i), e.Evaluate(Vector512.LoadUnsafe(ref v0, (nuint)i)));
+            int at = Math.Min(i, end - 8);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, at), e.Evaluate(Vector512.LoadUnsafe(ref v0, (nuint)at)));
         }
 
-        return n;
+        return values.Length >= 8 ? values.Length : 0;
     }
 
     /// <summary>One of a program's forms, chosen once per channel so that kernels specialize on it (no branch per step).</summary>

@@ -14,7 +14,23 @@ internal static partial class KpuPool
     /// <summary><c>values[x] = acc[s·x] + xTerm[s·x] + constant</c> (the top-left tap of each window; an empty x term reads as 0).</summary>
     public static void SelectValues(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int stride, long constant, Span<long> values)
     {
-        for (int x = 0; x < values.Length; x++)
+        int x = 0;
+        if (xTerm.IsEmpty && stride == 2 && Avx512F.IsSupported && values.Length >= 8 && acc.Length >= 2 * values.Length)
+        {
+            // Every other sum of 16, widened: 8 values per step, the last step ending at the last value.
+            ref int a0 = ref MemoryMarshal.GetReference(acc);
+            ref long d0 = ref MemoryMarshal.GetReference(values);
+            Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0);
+            Vector512<long> k = Vector512.Create(constant);
+            for (int end = values.Length; x < end; x += 8)
+            {
+                int at = Math.Min(x, end - 8);
+                Vector512<int> pairs = Vector512.LoadUnsafe(ref a0, (nuint)(2 * at));
+                (Avx512F.ConvertToVector512Int64(Avx512F.PermuteVar16x32(pairs, even).GetLower()) + k).StoreUnsafe(ref d0, (nuint)at);
+            }
+        }
+
+        for (; x < values.Length; x++)
         {
             values[x] = acc[stride * x] + (xTerm.IsEmpty ? 0 : xTerm[stride * x]) + constant;
         }
@@ -59,7 +75,7 @@ internal static partial class KpuPool
     {
         int width = values.Length;
         int x = 0;
-        if (xTerm.IsEmpty && Avx512F.IsSupported && width > 16)
+        if (xTerm.IsEmpty && Avx512F.IsSupported && width > 8)
         {
             x = OverlappingWindowValuesVector512(acc, pitch, lastRow, constant, minimum, values);
         }
@@ -89,7 +105,10 @@ internal static partial class KpuPool
         static long Best(long a, long b, bool minimum) => minimum ? Math.Min(a, b) : Math.Max(a, b);
     }
 
-    /// <summary>The whole windows of <see cref="OverlappingWindowValues"/> (columns 0 .. width − 2) on int32 sums, 16 at a time; returns how many it did.</summary>
+    /// <summary>
+    /// The whole windows of <see cref="OverlappingWindowValues"/> (columns 0 .. width − 2, at least 8) on int32 sums, 16
+    /// (or, for narrow rows, 8) at a time, the last step ending at the last whole window; returns how many it did.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int OverlappingWindowValuesVector512(ReadOnlySpan<int> acc, int pitch, bool lastRow, long constant, bool minimum, Span<long> values)
     {
@@ -98,6 +117,26 @@ internal static partial class KpuPool
         ref long d0 = ref MemoryMarshal.GetReference(values);
         nuint next = (nuint)pitch;
         Vector512<long> k = Vector512.Create(constant);
+        if (whole < 16)
+        {
+            for (int x = 0; x < whole; x += 8)
+            {
+                nuint at = (nuint)Math.Min(x, whole - 8);
+                Vector256<int> left = Vector256.LoadUnsafe(ref a0, at), right = Vector256.LoadUnsafe(ref a0, at + 1);
+                Vector256<int> best = minimum ? Vector256.Min(left, right) : Vector256.Max(left, right);
+                if (!lastRow)
+                {
+                    left = Vector256.LoadUnsafe(ref a0, at + next);
+                    right = Vector256.LoadUnsafe(ref a0, at + next + 1);
+                    best = minimum ? Vector256.Min(best, Vector256.Min(left, right)) : Vector256.Max(best, Vector256.Max(left, right));
+                }
+
+                (Avx512F.ConvertToVector512Int64(best) + k).StoreUnsafe(ref d0, at);
+            }
+
+            return whole;
+        }
+
         for (int x = 0; x < whole; x += 16)
         {
             nuint at = (nuint)Math.Min(x, whole - 16);

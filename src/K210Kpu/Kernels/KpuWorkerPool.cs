@@ -151,7 +151,7 @@ internal sealed class KpuWorkerPool
     }
 
     /// <summary>How long a waiting participant spins before it sleeps.</summary>
-    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 1000;
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 4000;
 
     /// <summary>One short spin; false once the waiter has spun for <see cref="SpinTicks"/> (its clock starts on the first call).</summary>
     private static bool Spin(ref long until)
@@ -177,7 +177,7 @@ internal sealed class KpuWorkerPool
         int seen = 0;
         while (true)
         {
-            // Steps of one model come microseconds apart: spin a while before sleeping, since waking a sleeping thread
+            // Steps of one model come microseconds apart: spin up to 250 µs before sleeping, since waking a sleeping thread
             // costs tens of microseconds, as long as a small step. A set that races with the reset is never lost: the
             // generation it follows is re-read after the reset.
             int generation;

@@ -111,6 +111,14 @@ internal static partial class KpuActivation
                 e.EvaluateFused(Avx512F.ConvertToVector512Double(a.GetLower()) + k, Avx512F.ConvertToVector512Double(a.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)i);
             }
         }
+        else if (p.SearchInt32 && p.Count > 1)
+        {
+            for (int i = 0; i < n; i += 16)
+            {
+                Vector512<int> a = Vector512.LoadUnsafe(ref a0, (nuint)i);
+                e.EvaluateSearch16(Avx512F.ConvertToVector512Double(a.GetLower()) + k, Avx512F.ConvertToVector512Double(a.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
         else
         {
             for (int i = 0; i < n; i += 16)
@@ -270,15 +278,23 @@ internal static partial class KpuActivation
             Vector512<double> t1 = Avx512F.RoundScale(high * _bnMul, Down) + _bnAdd;
             Vector512<int> t = Vector512.Create(Avx512F.ConvertToVector256Int32WithTruncation(t0), Avx512F.ConvertToVector256Int32WithTruncation(t1));
             Vector512<int> seg = Vector512<int>.Zero;
-            for (int step = _top; step > 0; step >>= 1)
-            {
-                Vector512<int> s = Vector512.Create(step);
-                seg += Vector512.GreaterThan(t, Avx512F.PermuteVar16x32(_start32, seg + s)) & s;
-            }
+            // Binary lifting over all 16 starts, unrolled: unused starts are int.MaxValue, which no reachable t exceeds.
+            seg = Step(t, seg, 8);
+            seg = Step(t, seg, 4);
+            seg = Step(t, seg, 2);
+            seg = Step(t, seg, 1);
 
             ulong a = Formula(t0, Avx512F.ConvertToVector512Int64(seg.GetLower()));
             ulong b = Formula(t1, Avx512F.ConvertToVector512Int64(seg.GetUpper()));
             return Vector128.Create(a, b).AsByte();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector512<int> Step(Vector512<int> t, Vector512<int> seg, int step)
+        {
+            Vector512<int> s = Vector512.Create(step);
+            Vector512<int> next = seg + s;
+            return Vector512.ConditionalSelect(Vector512.GreaterThan(t, Avx512F.PermuteVar16x32(_start32, next)), next, seg);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

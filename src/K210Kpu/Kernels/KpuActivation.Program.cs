@@ -139,6 +139,64 @@ internal static partial class KpuActivation
         return acc.Length >= 8 ? acc.Length : 0;
     }
 
+    /// <summary>True when <see cref="ApplyPairWindows"/> runs on this machine.</summary>
+    public static bool PairWindowsVectorized => ProgramVectorized && Avx512BW.IsSupported;
+
+    /// <summary>
+    /// One output row of a 2×2 max pool (stride 2) over a monotone channel whose x term is folded: for every x,
+    /// the maximum (or, for a decreasing program, the minimum) of the four int32 sums of the window at column 2x of this
+    /// row and the next (<paramref name="pitch"/> on), plus the constant, then the program; at least 16 outputs.
+    /// </summary>
+    public static void ApplyPairWindows(KpuChannelProgram program, ReadOnlySpan<int> acc, int pitch, Span<byte> destination)
+    {
+        if (!PairWindowsVectorized || destination.Length < 16 || acc.Length < pitch + (2 * destination.Length))
+        {
+            throw new ArgumentException("pair windows need AVX-512, 16 outputs and two whole rows of sums");
+        }
+
+        if (program.Fused)
+        {
+            ApplyPairWindowsVector512<FusedForm>(program, acc, pitch, destination);
+        }
+        else if (program.SearchInt32 && program.Count > 1)
+        {
+            ApplyPairWindowsVector512<SearchForm>(program, acc, pitch, destination);
+        }
+        else
+        {
+            ApplyPairWindowsVector512<AnyForm>(program, acc, pitch, destination);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ApplyPairWindowsVector512<TForm>(KpuChannelProgram p, ReadOnlySpan<int> acc, int pitch, Span<byte> destination)
+        where TForm : struct, IProgramForm
+    {
+        ref int a0 = ref MemoryMarshal.GetReference(acc);
+        ref byte d0 = ref MemoryMarshal.GetReference(destination);
+        ref readonly ProgramVectors e = ref p.Vectors;
+        Vector512<double> k = Vector512.Create((double)p.Constant);
+        Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        Vector512<int> odd = even + Vector512<int>.One;
+        nuint next = (nuint)pitch;
+        bool minimum = p.Monotone < 0;
+        int width = destination.Length;
+        for (int x = 0; x < width; x += 16)
+        {
+            int at = Math.Min(x, width - 16); // the last step ends at the last output (overlaps are written twice, the same)
+            nuint i = (nuint)(2 * at);
+            Vector512<int> r0a = Vector512.LoadUnsafe(ref a0, i), r0b = Vector512.LoadUnsafe(ref a0, i + 16);
+            Vector512<int> r1a = Vector512.LoadUnsafe(ref a0, i + next), r1b = Vector512.LoadUnsafe(ref a0, i + next + 16);
+            Vector512<int> a = minimum ? Vector512.Min(r0a, r1a) : Vector512.Max(r0a, r1a);
+            Vector512<int> b = minimum ? Vector512.Min(r0b, r1b) : Vector512.Max(r0b, r1b);
+            Vector512<int> ev = Avx512F.PermuteVar16x32x2(a, even, b);
+            Vector512<int> od = Avx512F.PermuteVar16x32x2(a, odd, b);
+            Vector512<int> best = minimum ? Vector512.Min(ev, od) : Vector512.Max(ev, od);
+            TForm.Evaluate(in e, Avx512F.ConvertToVector512Double(best.GetLower()) + k, Avx512F.ConvertToVector512Double(best.GetUpper()) + k)
+                .StoreUnsafe(ref d0, (nuint)at);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ApplyProgramValuesVector512(KpuChannelProgram p, ReadOnlySpan<long> values, Span<byte> destination)
     {

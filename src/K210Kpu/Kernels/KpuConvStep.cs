@@ -419,6 +419,16 @@ internal sealed class KpuConvStep : IKpuParallelWork
             KpuActivation.ApplyProgram(program, acc, Part(xTerm, 0, acc.Length), activated.AsSpan(0, acc.Length));
             rowPitch = p.Pitch;
         }
+        else if (_poolType == 1 && xTerm.IsEmpty && _outWidth >= 16 && KpuActivation.PairWindowsVectorized)
+        {
+            // 2×2 max pool without an x term: window maxima of the int32 sums activated at once, row by row.
+            for (int oy = oy0; oy < oy1; oy++)
+            {
+                KpuActivation.ApplyPairWindows(program, acc[((oy - oy0) * 2 * p.Pitch)..], p.Pitch, activated.AsSpan((oy - oy0) * _outWidth, _outWidth));
+            }
+
+            rowPitch = _outWidth;
+        }
         else
         {
             if (!_select)

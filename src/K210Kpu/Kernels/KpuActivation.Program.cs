@@ -168,6 +168,51 @@ internal static partial class KpuActivation
         }
     }
 
+    /// <summary>
+    /// One output row of a stride-2 select pool over a channel whose x term is folded: the sums at even columns plus the
+    /// constant, then the program; at least 16 outputs.
+    /// </summary>
+    public static void ApplySelect(KpuChannelProgram program, ReadOnlySpan<int> acc, Span<byte> destination)
+    {
+        if (!PairWindowsVectorized || destination.Length < 16 || acc.Length < 2 * destination.Length)
+        {
+            throw new ArgumentException("select rows need AVX-512, 16 outputs and a whole row of sums");
+        }
+
+        if (program.Fused)
+        {
+            ApplySelectVector512<FusedForm>(program, acc, destination);
+        }
+        else if (program.SearchInt32 && program.Count > 1)
+        {
+            ApplySelectVector512<SearchForm>(program, acc, destination);
+        }
+        else
+        {
+            ApplySelectVector512<AnyForm>(program, acc, destination);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ApplySelectVector512<TForm>(KpuChannelProgram p, ReadOnlySpan<int> acc, Span<byte> destination)
+        where TForm : struct, IProgramForm
+    {
+        ref int a0 = ref MemoryMarshal.GetReference(acc);
+        ref byte d0 = ref MemoryMarshal.GetReference(destination);
+        ref readonly ProgramVectors e = ref p.Vectors;
+        Vector512<double> k = Vector512.Create((double)p.Constant);
+        Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        int width = destination.Length;
+        for (int x = 0; x < width; x += 16)
+        {
+            int at = Math.Min(x, width - 16); // the last step ends at the last output (overlaps are written twice, the same)
+            nuint i = (nuint)(2 * at);
+            Vector512<int> v = Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref a0, i), even, Vector512.LoadUnsafe(ref a0, i + 16));
+            TForm.Evaluate(in e, Avx512F.ConvertToVector512Double(v.GetLower()) + k, Avx512F.ConvertToVector512Double(v.GetUpper()) + k)
+                .StoreUnsafe(ref d0, (nuint)at);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyPairWindowsVector512<TForm>(KpuChannelProgram p, ReadOnlySpan<int> acc, int pitch, Span<byte> destination)
         where TForm : struct, IProgramForm

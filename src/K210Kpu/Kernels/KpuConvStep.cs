@@ -362,7 +362,9 @@ internal sealed class KpuConvStep : IKpuParallelWork
         int[] acc = scratch.Acc(GroupChannels * _chunk);
         int valueCount = rows * _outWidth;
         long[] values = scratch.Values(GroupChannels * valueCount);
-        byte[] activated = scratch.Compact(Math.Max(_chunk, valueCount));
+        // Stride-2 select rows without an x term are activated as they are convolved, each channel into its own rows.
+        bool selectActivated = _select && _poolStride == 2 && _xTerm.Length == 0 && _outWidth >= 16 && KpuActivation.PairWindowsVectorized;
+        byte[] activated = scratch.Compact(Math.Max(_chunk, selectActivated ? GroupChannels * valueCount : valueCount));
         int s = _poolStride;
         int from = oy0 * s * p.Pitch;
         int count = RoundUp((rows + (_poolType == 9 && oy1 < p.Height ? 1 : 0)) * s * p.Pitch);
@@ -378,8 +380,15 @@ internal sealed class KpuConvStep : IKpuParallelWork
                     KpuConv.ConvolveGroup(p, _staged, b, blocks, at, RoundUp(p.Width), acc, _chunk);
                     for (int c = 0; c < channels; c++)
                     {
-                        KpuPool.SelectValues(acc.AsSpan(c * _chunk), Part(_xTerm, at), s, p.Programs[(b * KpuConvPlan.Channels) + c]!.Constant,
-                            values.AsSpan((c * valueCount) + ((oy - oy0) * _outWidth), _outWidth));
+                        KpuChannelProgram program = p.Programs[(b * KpuConvPlan.Channels) + c]!;
+                        if (selectActivated)
+                        {
+                            KpuActivation.ApplySelect(program, acc.AsSpan(c * _chunk, _chunk), activated.AsSpan((c * valueCount) + ((oy - oy0) * _outWidth), _outWidth));
+                        }
+                        else
+                        {
+                            KpuPool.SelectValues(acc.AsSpan(c * _chunk), Part(_xTerm, at), s, program.Constant, values.AsSpan((c * valueCount) + ((oy - oy0) * _outWidth), _outWidth));
+                        }
                     }
                 }
             }
@@ -392,7 +401,11 @@ internal sealed class KpuConvStep : IKpuParallelWork
             {
                 int oc = (b * KpuConvPlan.Channels) + c;
                 Span<long> channelValues = values.AsSpan(c * valueCount, valueCount);
-                if (_select)
+                if (selectActivated)
+                {
+                    WriteRows(oc, oy0, oy1, activated, _outWidth, c * valueCount);
+                }
+                else if (_select)
                 {
                     FinishRows(oc, oy0, oy1, [], [], channelValues, activated);
                 }
@@ -455,15 +468,15 @@ internal sealed class KpuConvStep : IKpuParallelWork
         WriteRows(oc, oy0, oy1, activated, rowPitch);
     }
 
-    /// <summary>Writes output rows [oy0, oy1) of channel <paramref name="oc"/> from <paramref name="activated"/> (rows <paramref name="rowPitch"/> apart) to KPU RAM and, when needed, the dense output.</summary>
-    private void WriteRows(int oc, int oy0, int oy1, byte[] activated, int rowPitch)
+    /// <summary>Writes output rows [oy0, oy1) of channel <paramref name="oc"/> from <paramref name="activated"/> (from <paramref name="offset"/>, rows <paramref name="rowPitch"/> apart) to KPU RAM and, when needed, the dense output.</summary>
+    private void WriteRows(int oc, int oy0, int oy1, byte[] activated, int rowPitch, int offset = 0)
     {
         byte[] ram = _ram.Data;
         int line = KpuRam.LineBytes(_outWidth);
         int ramAt = _outputBase + KpuRam.Offset(_outWidth, _outHeight, oc, oy0, 0);
         for (int oy = oy0; oy < oy1; oy++, ramAt += line)
         {
-            ReadOnlySpan<byte> row = activated.AsSpan((oy - oy0) * rowPitch, _outWidth);
+            ReadOnlySpan<byte> row = activated.AsSpan(offset + ((oy - oy0) * rowPitch), _outWidth);
             CopyRow(row, ram.AsSpan(ramAt, _outWidth));
             if (_needDense)
             {

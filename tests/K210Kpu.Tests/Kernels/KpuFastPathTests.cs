@@ -266,6 +266,9 @@ public class KpuFastPathTests
     [InlineData(96, 40, 16, 40, 0, false, 1)]
     [InlineData(64, 64, 20, 36, 0, false, 0)]
     [InlineData(50, 40, 10, 10, 1, true, 3)]
+    [InlineData(80, 20, 3, 24, 1, false, 5)]
+    [InlineData(37, 12, 6, 20, 1, false, 5)]
+    [InlineData(66, 14, 5, 18, 1, false, 1)]
     public void RowModeShapes_FastEqualsScalar(int w, int h, int ic, int oc, int kernel, bool dw, int pool)
     {
         int rowMode = 0;

@@ -21,7 +21,7 @@ internal static class BenchCommand
         var frames = new Option<int>("--frames", "-n") { Description = "Timed frames", DefaultValueFactory = _ => 50 };
         var warmup = new Option<int?>("--warmup")
         {
-            Description = "Untimed warm-up frames (default 10, 1 with --scalar: the runtime compiles its optimized code during the first ones)",
+            Description = "Untimed warm-up frames (default: at least 10 frames and 1.5 s, 1 frame with --scalar: the runtime compiles its optimized code during the first second or so)",
         };
         var threads = new Option<int>("--threads", "-t") { Description = "Worker threads for the fast kernels (0 = all cores)", DefaultValueFactory = _ => 0 };
         var scalar = new Option<bool>("--scalar") { Description = "Run the scalar specification kernels instead of the fast ones" };
@@ -35,7 +35,7 @@ internal static class BenchCommand
         var cmd = new Command("bench", "Measure how fast a model runs on this machine") { model, frames, warmup, threads, streams, scalar, peak, json };
         cmd.SetAction(p => CommandRunner.Run(p, () =>
         {
-            int warm = p.GetValue(warmup) ?? (p.GetValue(scalar) ? 1 : 10);
+            int? warm = p.GetValue(warmup) ?? (p.GetValue(scalar) ? 1 : null);
             return p.GetValue(streams) == 1
                 ? Execute(p.GetValue(model)!, p.GetValue(frames), warm, p.GetValue(threads), p.GetValue(scalar), p.GetValue(peak), p.GetValue(json))
                 : ExecuteStreams(p.GetValue(model)!, p.GetValue(frames), warm, p.GetValue(threads), p.GetValue(streams), p.GetValue(scalar), p.GetValue(json));
@@ -47,7 +47,7 @@ internal static class BenchCommand
     /// <paramref name="streams"/> interpreters on their own threads, started together: aggregate frames per second over the
     /// wall time of all of them, each stream's mean latency, and a check that every stream produced the same outputs.
     /// </summary>
-    private static int ExecuteStreams(string modelPath, int frames, int warmup, int threads, int streams, bool scalar, bool json)
+    private static int ExecuteStreams(string modelPath, int frames, int? warmup, int threads, int streams, bool scalar, bool json)
     {
         CheckCounts(frames, warmup, threads);
         if (streams < 1 || streams > 64)
@@ -67,10 +67,8 @@ internal static class BenchCommand
             {
                 interpreters[s] = new Interpreter(m, new RunOptions { ForceScalar = scalar, Threads = perStream });
                 interpreters[s].SetInput(0, input);
-                for (int i = 0; i < warmup; i++)
-                {
-                    interpreters[s].Run();
-                }
+                Interpreter warming = interpreters[s];
+                WarmUp(() => warming.Run(), warmup);
             }
 
             using var start = new Barrier(streams + 1);
@@ -155,14 +153,44 @@ internal static class BenchCommand
         return ExitCodes.Ok;
     }
 
-    private static void CheckCounts(int frames, int warmup, int threads)
+    /// <summary>Default warm-up: at least this many frames...</summary>
+    private const int MinWarmupFrames = 10;
+
+    /// <summary>... and at least this long (tiered compilation replaces the first code in the background, in steps).</summary>
+    private static readonly TimeSpan MinWarmupTime = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>Runs <paramref name="frames"/> untimed frames, or by default until both minimums are reached; returns how many ran.</summary>
+    private static int WarmUp(Action run, int? frames)
+    {
+        if (frames is { } n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                run();
+            }
+
+            return n;
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        int done = 0;
+        while (done < MinWarmupFrames || (Stopwatch.GetElapsedTime(start) < MinWarmupTime && done < 10_000))
+        {
+            run();
+            done++;
+        }
+
+        return done;
+    }
+
+    private static void CheckCounts(int frames, int? warmup, int threads)
     {
         if (frames < 1 || frames > 1_000_000)
         {
             throw CliException.Usage("--frames must be between 1 and 1000000");
         }
 
-        if (warmup < 0 || warmup > 10_000)
+        if (warmup is < 0 or > 10_000)
         {
             throw CliException.Usage("--warmup must be between 0 and 10000");
         }
@@ -196,7 +224,7 @@ internal static class BenchCommand
         return input;
     }
 
-    private static int Execute(string modelPath, int frames, int warmup, int threads, bool scalar, bool measurePeak, bool json)
+    private static int Execute(string modelPath, int frames, int? warmup, int threads, bool scalar, bool measurePeak, bool json)
     {
         CheckCounts(frames, warmup, threads);
         KModel m = CommandRunner.LoadModel(modelPath);
@@ -213,11 +241,13 @@ internal static class BenchCommand
             last = now;
         };
 
-        for (int i = 0; i < warmup; i++)
-        {
-            last = Stopwatch.GetTimestamp();
-            interp.Run();
-        }
+        int warmed = WarmUp(
+            () =>
+            {
+                last = Stopwatch.GetTimestamp();
+                interp.Run();
+            },
+            warmup);
 
         Array.Clear(layerTicks);
         long allocated = 0;
@@ -266,6 +296,7 @@ internal static class BenchCommand
             {
                 ["model"] = Path.GetFileName(modelPath),
                 ["frames"] = frames,
+                ["warmup_frames"] = warmed,
                 ["threads"] = threads,
                 ["scalar"] = scalar,
                 ["fps"] = fps,

@@ -55,10 +55,22 @@ public class MainCommandTests
         using JsonDocument doc = JsonDocument.Parse(r.StdOut);
         JsonElement root = doc.RootElement;
         Assert.Equal(3, root.GetProperty("frames").GetInt32());
+        Assert.Equal(2, root.GetProperty("warmup_frames").GetInt32());
         Assert.True(root.GetProperty("fps").GetDouble() > 0);
         Assert.Equal(205555200, root.GetProperty("macs_per_frame").GetInt64());
         Assert.Equal(0, root.GetProperty("allocated_bytes_per_frame").GetDouble());
         Assert.Equal(24, root.GetProperty("layers").GetArrayLength());
+    }
+
+    [Fact]
+    public void Bench_DefaultWarmup_RunsAtLeastTenFramesAndASecondAndAHalf()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        KpuProcess.Result r = KpuProcess.Run("bench", FaceModel, "--frames", "1", "--threads", "1", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using JsonDocument doc = JsonDocument.Parse(r.StdOut);
+        Assert.True(doc.RootElement.GetProperty("warmup_frames").GetInt32() >= 10, r.StdOut);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"the whole run took {clock.Elapsed}");
     }
 
     [Fact]

@@ -14,6 +14,8 @@ namespace K210Kpu;
 public sealed class Interpreter : IDisposable
 {
     private readonly ModelExecutor _executor;
+    private readonly byte[]?[] _inputs;
+    private bool _inputsPlaced;
     private bool _disposed;
     private int _layersRun;
     private int _runThread;
@@ -25,6 +27,7 @@ public sealed class Interpreter : IDisposable
         Model = model;
         Options = options ?? RunOptions.Default;
         _executor = model.Program.CreateExecutor(model, Options);
+        _inputs = new byte[model.Inputs.Count][];
     }
 
     /// <summary>The model.</summary>
@@ -39,7 +42,11 @@ public sealed class Interpreter : IDisposable
     /// <summary>Number of layers that ran in the last <see cref="Run(int, CancellationToken)"/>.</summary>
     public int LayersRun => _layersRun;
 
-    /// <summary>Sets input <paramref name="index"/> from its raw bytes (uint8 planar CHW for KPU models, float32 LE for float inputs).</summary>
+    /// <summary>
+    /// Sets input <paramref name="index"/> from its raw bytes (uint8 planar CHW for KPU models, float32 LE for float
+    /// inputs) for this and every later run: a model may reuse its input's memory for later layers, so each run places
+    /// the inputs again (a copy is kept; nothing is allocated per run).
+    /// </summary>
     /// <exception cref="KpuRuntimeException">The size differs from the input's size.</exception>
     public void SetInput(int index, ReadOnlySpan<byte> data)
     {
@@ -56,7 +63,10 @@ public sealed class Interpreter : IDisposable
             ThrowHelper.Runtime($"input {index} must be exactly {info.ByteSize} bytes ({info.ElementType} [{string.Join("x", info.Shape)}]), got {data.Length}");
         }
 
+        byte[] copy = _inputs[index] ??= new byte[data.Length];
+        data.CopyTo(copy);
         _executor.SetInput(index, data);
+        _inputsPlaced = true;
     }
 
     /// <summary>Runs every layer.</summary>
@@ -81,6 +91,21 @@ public sealed class Interpreter : IDisposable
             long start = Stopwatch.GetTimestamp();
             TimeSpan? timeout = Options.Timeout;
             _layersRun = 0;
+
+            // The first run after SetInput finds the inputs in place; later ones place them again (the last run may
+            // have overwritten them: MaixPy and nncase also write the input before every run).
+            if (!_inputsPlaced)
+            {
+                for (int k = 0; k < _inputs.Length; k++)
+                {
+                    if (_inputs[k] is { } input)
+                    {
+                        _executor.SetInput(k, input);
+                    }
+                }
+            }
+
+            _inputsPlaced = false;
             for (int i = 0; i < layerCount; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();

@@ -319,8 +319,6 @@ internal static partial class KpuActivation
         private readonly bool _fused;
         private readonly bool _search16;
         private readonly Vector512<int> _start32;
-        private readonly bool _int32;
-        private readonly Vector512<int> _origin32, _mul32, _shift32, _mask32, _half32, _add32, _clamp32;
 
         public ProgramVectors(KpuChannelProgram p)
         {
@@ -331,18 +329,6 @@ internal static partial class KpuActivation
             }
 
             _start32 = Vector512.Create(start32);
-            if (p.Int32 is { } t)
-            {
-                _int32 = true;
-                _origin32 = Vector512.Create(t.Origin);
-                _mul32 = Vector512.Create(t.Mul);
-                _shift32 = Vector512.Create(t.Shift);
-                _mask32 = Vector512.Create(t.Mask);
-                _half32 = Vector512.Create(t.Half);
-                _add32 = Vector512.Create(t.Add);
-                _clamp32 = Vector512.Create(t.Clamp);
-            }
-
             _bnMul = Vector512.Create(p.BnMul);
             _bnAdd = Vector512.Create(p.BnAdd);
             _startLo = Vector512.Create(p.Start.AsSpan(0, 8));
@@ -400,34 +386,10 @@ internal static partial class KpuActivation
             seg = Step(t, seg, 4);
             seg = Step(t, seg, 2);
             seg = Step(t, seg, 1);
-            if (_int32)
-            {
-                return FormulaInt32(t, seg);
-            }
 
             ulong a = Formula(t0, Avx512F.ConvertToVector512Int64(seg.GetLower()));
             ulong b = Formula(t1, Avx512F.ConvertToVector512Int64(seg.GetUpper()));
             return Vector128.Create(a, b).AsByte();
-        }
-
-        /// <summary>
-        /// The segment formulas on 16 int32 lanes (<see cref="KpuChannelProgram.Int32"/>): p = (min(t, clamp) − start)·mul,
-        /// then the reference's rounding shift: the floor quotient q, plus the sign of p when the fraction exceeds one half,
-        /// or equals it and q is odd; then the bias, and unsigned saturation to bytes (negative results to 0 first).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector128<byte> FormulaInt32(Vector512<int> t, Vector512<int> seg)
-        {
-            Vector512<int> d = Vector512.Min(t, _clamp32) - Avx512F.PermuteVar16x32(_origin32, seg);
-            Vector512<int> p = d * Avx512F.PermuteVar16x32(_mul32, seg);
-            Vector512<int> q = Avx512F.ShiftRightArithmeticVariable(p, Avx512F.PermuteVar16x32(_shift32, seg).AsUInt32());
-            Vector512<int> fraction = p & Avx512F.PermuteVar16x32(_mask32, seg);
-            Vector512<int> half = Avx512F.PermuteVar16x32(_half32, seg);
-            Vector512<int> up = Vector512.GreaterThan(fraction, half) |
-                (Vector512.Equals(fraction, half) & Vector512.Equals(q & Vector512<int>.One, Vector512<int>.One));
-            Vector512<int> sign = Vector512.ShiftRightArithmetic(p, 31) | Vector512<int>.One;
-            Vector512<int> y = q + (sign & up) + Avx512F.PermuteVar16x32(_add32, seg);
-            return Avx512F.ConvertToVector128ByteWithSaturation(Vector512.Max(y, Vector512<int>.Zero).AsUInt32());
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

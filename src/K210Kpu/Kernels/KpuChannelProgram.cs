@@ -25,10 +25,8 @@ internal sealed class KpuChannelProgram
 {
     private const long Exact = 1L << 52;
 
-    private KpuChannelProgram(KpuActivationSegment[] segments, long vLo, long vHi, long constant, KpuBatchNorm bn, int count, double[] start, double[] origin, double[] mul, double[] add, bool quirk, int monotone, bool fused = false, double fusedBias = 0, Int32Tables? int32 = null, bool searchInt32 = false)
+    private KpuChannelProgram(KpuActivationSegment[] segments, long vLo, long vHi, long constant, KpuBatchNorm bn, int count, double[] start, double[] origin, double[] mul, double[] add, bool quirk, int monotone, bool fused = false, double fusedBias = 0)
     {
-        Int32 = int32;
-        SearchInt32 = searchInt32;
         Segments = segments;
         BatchNorm = bn;
         ValueMin = vLo;
@@ -100,12 +98,7 @@ internal sealed class KpuChannelProgram
     /// True when every reachable t fits in int32 (strictly inside its range): the segment search then runs on 16 int32
     /// lanes, starts beyond int32 clamped to its ends (t never reaches them, so every comparison keeps its outcome).
     /// </summary>
-    public bool SearchInt32 { get; }
-
-    /// <summary>
-    /// The segment formulas on int32 lanes (with <see cref="SearchInt32"/>), or null: then they run in double lanes.
-    /// </summary>
-    public Int32Tables? Int32 { get; }
+    public bool SearchInt32 { get; init; }
 
     /// <summary>bias − start·mul·2^-shift of the one formula (exact when <see cref="Fused"/>).</summary>
     public double FusedBias { get; }
@@ -188,80 +181,11 @@ internal sealed class KpuChannelProgram
             adds[k] = s.Add;
         }
 
-        bool searchInt32 = tLo > int.MinValue && tHi < int.MaxValue;
-        Int32Tables? int32 = searchInt32 ? Int32Formula(segments, kept, pieces) : null;
-        return new KpuChannelProgram(segments, vLo, vHi, constant, bn, kept.Count, starts, origins, muls, adds, quirk, monotone, int32: int32, searchInt32: searchInt32);
+        return new KpuChannelProgram(segments, vLo, vHi, constant, bn, kept.Count, starts, origins, muls, adds, quirk, monotone)
+        {
+            SearchInt32 = tLo > int.MinValue && tHi < int.MaxValue,
+        };
     }
-
-    /// <summary>
-    /// The per-segment formula on int32 lanes, when it is exact there: (t − start)·mul within ±2^30 on every reachable
-    /// piece (t clamped first at the top segment's saturation, where a rising formula has reached 255 for good), shifts
-    /// up to 30, then the reference's own rounding shift in 32 bits. Null when some piece does not fit.
-    /// </summary>
-    private static Int32Tables? Int32Formula(KpuActivationSegment[] segments, List<int> kept, List<Piece> pieces)
-    {
-        const long Limit = 1L << 30;
-        long clamp = int.MaxValue;
-        Piece top = pieces[^1];
-        KpuActivationSegment g = segments[top.Segment];
-        if (g.Mul > 0 && ((Int128)top.To - g.StartX) * g.Mul >= Limit && top.From > g.StartX)
-        {
-            // The first t of the top piece whose output is 255: the output never decreases there, so it stays 255.
-            long lo = top.From, hi = top.To;
-            if (Output(g, hi) != 255)
-            {
-                return null;
-            }
-
-            while (lo < hi)
-            {
-                long mid = lo + ((hi - lo) / 2);
-                if (Output(g, mid) == 255)
-                {
-                    hi = mid;
-                }
-                else
-                {
-                    lo = mid + 1;
-                }
-            }
-
-            clamp = lo;
-        }
-
-        foreach (Piece p in pieces)
-        {
-            KpuActivationSegment seg = segments[p.Segment];
-            if (seg.Mul == 0)
-            {
-                continue; // a product of 0 whatever t − start is
-            }
-
-            long to = Math.Min(p.To, clamp);
-            if (seg.Shift > 30 || seg.StartX is < int.MinValue or > int.MaxValue ||
-                Int128.Abs(((Int128)p.From - seg.StartX) * seg.Mul) >= Limit || Int128.Abs(((Int128)to - seg.StartX) * seg.Mul) >= Limit)
-            {
-                return null;
-            }
-        }
-
-        var t = new Int32Tables(new int[16], new int[16], new int[16], new int[16], new int[16], new int[16], (int)clamp);
-        for (int k = 0; k < kept.Count; k++)
-        {
-            KpuActivationSegment seg = segments[kept[k]];
-            t.Origin[k] = seg.Mul == 0 ? 0 : (int)seg.StartX;
-            t.Mul[k] = (int)seg.Mul;
-            t.Shift[k] = seg.Shift;
-            t.Mask[k] = (1 << seg.Shift) - 1;
-            t.Half[k] = seg.Shift == 0 ? 1 : 1 << (seg.Shift - 1);
-            t.Add[k] = seg.Add;
-        }
-
-        return t;
-    }
-
-    /// <summary>Per kept segment: start (0 where mul is 0), mul, shift, 2^shift − 1, the half (1 for shift 0), bias; and the clamp of t.</summary>
-    internal sealed record Int32Tables(int[] Origin, int[] Mul, int[] Shift, int[] Mask, int[] Half, int[] Add, int Clamp);
 
     private static bool Small(long value) => value > -Exact && value < Exact;
 

@@ -25,8 +25,9 @@ internal sealed class KpuChannelProgram
 {
     private const long Exact = 1L << 52;
 
-    private KpuChannelProgram(KpuActivationSegment[] segments, long vLo, long vHi, long constant, KpuBatchNorm bn, int count, double[] start, double[] origin, double[] mul, double[] add, bool quirk, int monotone, bool fused = false, double fusedBias = 0)
+    private KpuChannelProgram(KpuActivationSegment[] segments, long vLo, long vHi, long constant, KpuBatchNorm bn, int count, double[] start, double[] origin, double[] mul, double[] add, bool quirk, int monotone, bool fused = false, double fusedBias = 0, bool searchInt32 = false)
     {
+        SearchInt32 = searchInt32;
         Segments = segments;
         BatchNorm = bn;
         ValueMin = vLo;
@@ -98,7 +99,7 @@ internal sealed class KpuChannelProgram
     /// True when every reachable t fits in int32 (strictly inside its range): the segment search then runs on 16 int32
     /// lanes, starts beyond int32 clamped to its ends (t never reaches them, so every comparison keeps its outcome).
     /// </summary>
-    public bool SearchInt32 { get; init; }
+    public bool SearchInt32 { get; }
 
     /// <summary>bias − start·mul·2^-shift of the one formula (exact when <see cref="Fused"/>).</summary>
     public double FusedBias { get; }
@@ -181,10 +182,7 @@ internal sealed class KpuChannelProgram
             adds[k] = s.Add;
         }
 
-        return new KpuChannelProgram(segments, vLo, vHi, constant, bn, kept.Count, starts, origins, muls, adds, quirk, monotone)
-        {
-            SearchInt32 = tLo > int.MinValue && tHi < int.MaxValue,
-        };
+        return new KpuChannelProgram(segments, vLo, vHi, constant, bn, kept.Count, starts, origins, muls, adds, quirk, monotone, searchInt32: tLo > int.MinValue && tHi < int.MaxValue);
     }
 
     private static bool Small(long value) => value > -Exact && value < Exact;

@@ -232,6 +232,16 @@ public class KpuChannelProgramTests
             {
                 Assert.True(Reference(p, values[i]) == got[i], $"seed {seed}: v {values[i]} via acc + xTerm");
             }
+
+            // And with the x term folded into the sums (no x term): v = acc + constant, where that fits int32.
+            long[] folded = values.Where(v => v - p.Constant is >= int.MinValue and <= int.MaxValue).ToArray();
+            int[] sums = folded.Select(v => (int)(v - p.Constant)).ToArray();
+            byte[] gotFolded = new byte[sums.Length];
+            KpuActivation.ApplyProgram(p, sums, default, gotFolded);
+            for (int i = 0; i < sums.Length; i++)
+            {
+                Assert.True(Reference(p, folded[i]) == gotFolded[i], $"seed {seed}: v {folded[i]} via folded sums");
+            }
         }, iter: 3000);
 
         // Every form is exercised: one formula (fused or not), a segment search, and the reference's rounding of negative values.

@@ -16,7 +16,8 @@ internal static class SyntheticLayer
         r[2] = U(ic - 1) | (U(oc - 1) << 32);
         r[3] = U(w - 1) | (U(h - 1) << 10) | (U((w / stride) - 1) << 32) | (U((h / stride) - 1) << 42);
         r[4] = U(kernel) | (U(pool) << 4) | (3UL << 24);
-        r[9] = 3UL | (1UL << 4) | (U(-20 & 0xFFFFFF) << 8) | (U(-7 & 0xFFFFFF) << 32);
+        // shr_w 3, shr_x 15, arg_w −20, arg_x = −100·2^15: an integer input offset, as the compilers write it.
+        r[9] = 3UL | (15UL << 4) | (U(-20 & 0xFFFFFF) << 8) | (U((-100 << 15) & 0xFFFFFF) << 32);
         r[10] = 1234;
         byte[] regs = new byte[KpuLayerArgument.SizeBytes];
         for (int i = 0; i < 12; i++)

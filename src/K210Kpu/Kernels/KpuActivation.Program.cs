@@ -311,7 +311,7 @@ internal static partial class KpuActivation
 
         private readonly Vector512<double> _bnMul;
         private readonly Vector512<double> _bnAdd;
-        private readonly Vector512<double> _startLo, _startHi, _originLo, _originHi, _mulLo, _mulHi, _addLo, _addHi;
+        private readonly Vector512<double> _startLo, _startHi, _offsetLo, _offsetHi, _mulLo, _mulHi, _addLo, _addHi;
         private readonly Vector512<double> _fusedBias;
         private readonly Vector512<double> _fusedMul;
         private readonly int _top;
@@ -333,8 +333,16 @@ internal static partial class KpuActivation
             _bnAdd = Vector512.Create(p.BnAdd);
             _startLo = Vector512.Create(p.Start.AsSpan(0, 8));
             _startHi = Vector512.Create(p.Start.AsSpan(8, 8));
-            _originLo = Vector512.Create(p.Origin.AsSpan(0, 8));
-            _originHi = Vector512.Create(p.Origin.AsSpan(8, 8));
+            // −start·mul per segment: (t − start)·mul as one fused multiply-add, t·mul + offset (exact: the analysis keeps
+            // (t − start)·mul·2^shift below 2^52 on every reachable piece, and start·mul·2^shift is an integer below 2^50).
+            double[] offset = new double[16];
+            for (int k = 0; k < 16; k++)
+            {
+                offset[k] = -(p.Origin[k] * p.Mul[k]);
+            }
+
+            _offsetLo = Vector512.Create(offset.AsSpan(0, 8));
+            _offsetHi = Vector512.Create(offset.AsSpan(8, 8));
             _mulLo = Vector512.Create(p.Mul.AsSpan(0, 8));
             _mulHi = Vector512.Create(p.Mul.AsSpan(8, 8));
             _addLo = Vector512.Create(p.Add.AsSpan(0, 8));
@@ -377,8 +385,9 @@ internal static partial class KpuActivation
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<byte> EvaluateSearch16(Vector512<double> low, Vector512<double> high)
         {
-            Vector512<double> t0 = Avx512F.RoundScale(low * _bnMul, Down) + _bnAdd;
-            Vector512<double> t1 = Avx512F.RoundScale(high * _bnMul, Down) + _bnAdd;
+            // floor(v·mul + add) = floor(v·mul) + add for the integer add; the fused sum is exact (|v·mul| < 2^52, |add| < 2^31).
+            Vector512<double> t0 = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(low, _bnMul, _bnAdd), Down);
+            Vector512<double> t1 = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(high, _bnMul, _bnAdd), Down);
             Vector512<int> t = Vector512.Create(Avx512F.ConvertToVector256Int32WithTruncation(t0), Avx512F.ConvertToVector256Int32WithTruncation(t1));
             Vector512<int> seg = Vector512<int>.Zero;
             // Binary lifting over all 16 starts, unrolled: unused starts are int.MaxValue, which no reachable t exceeds.
@@ -403,7 +412,7 @@ internal static partial class KpuActivation
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ulong Formula(Vector512<double> t, Vector512<long> seg)
         {
-            Vector512<double> x = (t - Lookup(_originLo, _originHi, seg)) * Lookup(_mulLo, _mulHi, seg);
+            Vector512<double> x = Avx512F.FusedMultiplyAdd(t, Lookup(_mulLo, _mulHi, seg), Lookup(_offsetLo, _offsetHi, seg));
             Vector512<double> r = Avx512F.RoundScale(x, Nearest);
             if (_quirk)
             {
@@ -451,11 +460,11 @@ internal static partial class KpuActivation
                 return Avx512F.VL.ConvertToVector128ByteWithSaturation(yi.AsUInt32()).AsUInt64().ToScalar();
             }
 
-            Vector512<double> t = Avx512F.RoundScale(value * _bnMul, Down) + _bnAdd;
-            Vector512<double> origin, mul, add;
+            Vector512<double> t = Avx512F.RoundScale(Avx512F.FusedMultiplyAdd(value, _bnMul, _bnAdd), Down);
+            Vector512<double> offset, mul, add;
             if (_top == 0)
             {
-                origin = Vector512.Create(_originLo.ToScalar());
+                offset = Vector512.Create(_offsetLo.ToScalar());
                 mul = Vector512.Create(_mulLo.ToScalar());
                 add = Vector512.Create(_addLo.ToScalar());
             }
@@ -468,12 +477,12 @@ internal static partial class KpuActivation
                     seg += Vector512.GreaterThan(t, Lookup(_startLo, _startHi, seg + s)).AsInt64() & s;
                 }
 
-                origin = Lookup(_originLo, _originHi, seg);
+                offset = Lookup(_offsetLo, _offsetHi, seg);
                 mul = Lookup(_mulLo, _mulHi, seg);
                 add = Lookup(_addLo, _addHi, seg);
             }
 
-            Vector512<double> x = (t - origin) * mul;
+            Vector512<double> x = Avx512F.FusedMultiplyAdd(t, mul, offset);
             Vector512<double> r = Avx512F.RoundScale(x, Nearest);
             if (_quirk)
             {

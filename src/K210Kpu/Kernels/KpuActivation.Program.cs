@@ -98,34 +98,29 @@ internal static partial class KpuActivation
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ApplyProgramFoldedVector512(KpuChannelProgram p, ReadOnlySpan<int> acc, Span<byte> destination)
     {
+        if (p.Fused)
+        {
+            return ApplyProgramFoldedVector512<FusedForm>(p, acc, destination);
+        }
+
+        return p.SearchInt32 && p.Count > 1
+            ? ApplyProgramFoldedVector512<SearchForm>(p, acc, destination)
+            : ApplyProgramFoldedVector512<AnyForm>(p, acc, destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ApplyProgramFoldedVector512<TForm>(KpuChannelProgram p, ReadOnlySpan<int> acc, Span<byte> destination)
+        where TForm : struct, IProgramForm
+    {
         int n = acc.Length & ~15;
         ref int a0 = ref MemoryMarshal.GetReference(acc);
         ref byte d0 = ref MemoryMarshal.GetReference(destination);
         ref readonly ProgramVectors e = ref p.Vectors;
         Vector512<double> k = Vector512.Create((double)p.Constant);
-        if (p.Fused)
+        for (int i = 0; i < n; i += 16)
         {
-            for (int i = 0; i < n; i += 16)
-            {
-                Vector512<int> a = Vector512.LoadUnsafe(ref a0, (nuint)i);
-                e.EvaluateFused(Avx512F.ConvertToVector512Double(a.GetLower()) + k, Avx512F.ConvertToVector512Double(a.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)i);
-            }
-        }
-        else if (p.SearchInt32 && p.Count > 1)
-        {
-            for (int i = 0; i < n; i += 16)
-            {
-                Vector512<int> a = Vector512.LoadUnsafe(ref a0, (nuint)i);
-                e.EvaluateSearch16(Avx512F.ConvertToVector512Double(a.GetLower()) + k, Avx512F.ConvertToVector512Double(a.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)i);
-            }
-        }
-        else
-        {
-            for (int i = 0; i < n; i += 16)
-            {
-                Vector512<int> a = Vector512.LoadUnsafe(ref a0, (nuint)i);
-                e.Evaluate16(Avx512F.ConvertToVector512Double(a.GetLower()) + k, Avx512F.ConvertToVector512Double(a.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)i);
-            }
+            Vector512<int> a = Vector512.LoadUnsafe(ref a0, (nuint)i);
+            TForm.Evaluate(in e, Avx512F.ConvertToVector512Double(a.GetLower()) + k, Avx512F.ConvertToVector512Double(a.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)i);
         }
 
         // The last up to 15 values in steps of 8, the last one ending at the last value (overlaps are written twice, the same).
@@ -221,22 +216,13 @@ internal static partial class KpuActivation
         ref byte d0 = ref MemoryMarshal.GetReference(destination);
         ref readonly ProgramVectors e = ref p.Vectors;
         Vector512<double> k = Vector512.Create((double)p.Constant);
-        Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        Vector512<int> odd = even + Vector512<int>.One;
         nuint next = (nuint)pitch;
         bool minimum = p.Monotone < 0;
         int width = destination.Length;
         for (int x = 0; x < width; x += 16)
         {
             int at = Math.Min(x, width - 16); // the last step ends at the last output (overlaps are written twice, the same)
-            nuint i = (nuint)(2 * at);
-            Vector512<int> r0a = Vector512.LoadUnsafe(ref a0, i), r0b = Vector512.LoadUnsafe(ref a0, i + 16);
-            Vector512<int> r1a = Vector512.LoadUnsafe(ref a0, i + next), r1b = Vector512.LoadUnsafe(ref a0, i + next + 16);
-            Vector512<int> a = minimum ? Vector512.Min(r0a, r1a) : Vector512.Max(r0a, r1a);
-            Vector512<int> b = minimum ? Vector512.Min(r0b, r1b) : Vector512.Max(r0b, r1b);
-            Vector512<int> ev = Avx512F.PermuteVar16x32x2(a, even, b);
-            Vector512<int> od = Avx512F.PermuteVar16x32x2(a, odd, b);
-            Vector512<int> best = minimum ? Vector512.Min(ev, od) : Vector512.Max(ev, od);
+            Vector512<int> best = KpuPool.PairWindows16(ref a0, (nuint)(2 * at), next, minimum);
             TForm.Evaluate(in e, Avx512F.ConvertToVector512Double(best.GetLower()) + k, Avx512F.ConvertToVector512Double(best.GetUpper()) + k)
                 .StoreUnsafe(ref d0, (nuint)at);
         }

@@ -156,6 +156,23 @@ internal static partial class KpuPool
         return whole;
     }
 
+    /// <summary>
+    /// The maxima (or minima) of 16 consecutive 2×2 windows of int32 sums: columns 2x, 2x + 1 of the row at
+    /// <paramref name="at"/> and of the row <paramref name="next"/> on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<int> PairWindows16(ref int a0, nuint at, nuint next, bool minimum)
+    {
+        Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        Vector512<int> r0a = Vector512.LoadUnsafe(ref a0, at), r0b = Vector512.LoadUnsafe(ref a0, at + 16);
+        Vector512<int> r1a = Vector512.LoadUnsafe(ref a0, at + next), r1b = Vector512.LoadUnsafe(ref a0, at + next + 16);
+        Vector512<int> a = minimum ? Vector512.Min(r0a, r1a) : Vector512.Max(r0a, r1a);
+        Vector512<int> b = minimum ? Vector512.Min(r0b, r1b) : Vector512.Max(r0b, r1b);
+        Vector512<int> ev = Avx512F.PermuteVar16x32x2(a, even, b);
+        Vector512<int> od = Avx512F.PermuteVar16x32x2(a, even + Vector512<int>.One, b);
+        return minimum ? Vector512.Min(ev, od) : Vector512.Max(ev, od);
+    }
+
     /// <summary>2×2 windows, 8 outputs at a time: vertical max of two rows, then of even and odd columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PairWindowValuesVector512(ReadOnlySpan<int> acc, ReadOnlySpan<long> xTerm, int pitch, long constant, bool minimum, Span<long> values)
@@ -185,21 +202,17 @@ internal static partial class KpuPool
             {
                 int at = Math.Min(x, length - step);
                 nuint i = (nuint)(2 * at);
-                Vector512<int> r0a = Vector512.LoadUnsafe(ref a0, i), r1a = Vector512.LoadUnsafe(ref a0, i + next);
-                Vector512<int> a = minimum ? Vector512.Min(r0a, r1a) : Vector512.Max(r0a, r1a);
                 if (step == 8)
                 {
+                    Vector512<int> r0a = Vector512.LoadUnsafe(ref a0, i), r1a = Vector512.LoadUnsafe(ref a0, i + next);
+                    Vector512<int> a = minimum ? Vector512.Min(r0a, r1a) : Vector512.Max(r0a, r1a);
                     Vector256<int> e8 = Avx512F.PermuteVar16x32(a, even32).GetLower();
                     Vector256<int> o8 = Avx512F.PermuteVar16x32(a, odd32).GetLower();
                     (Avx512F.ConvertToVector512Int64(minimum ? Vector256.Min(e8, o8) : Vector256.Max(e8, o8)) + k).StoreUnsafe(ref d0, (nuint)at);
                     continue;
                 }
 
-                Vector512<int> r0b = Vector512.LoadUnsafe(ref a0, i + 16), r1b = Vector512.LoadUnsafe(ref a0, i + next + 16);
-                Vector512<int> b = minimum ? Vector512.Min(r0b, r1b) : Vector512.Max(r0b, r1b);
-                Vector512<int> e32 = Avx512F.PermuteVar16x32x2(a, even32, b);
-                Vector512<int> o32 = Avx512F.PermuteVar16x32x2(a, odd32, b);
-                Vector512<int> best = minimum ? Vector512.Min(e32, o32) : Vector512.Max(e32, o32);
+                Vector512<int> best = PairWindows16(ref a0, i, next, minimum);
                 (Avx512F.ConvertToVector512Int64(best.GetLower()) + k).StoreUnsafe(ref d0, (nuint)at);
                 (Avx512F.ConvertToVector512Int64(best.GetUpper()) + k).StoreUnsafe(ref d0, (nuint)at + 8);
             }
